@@ -1,0 +1,67 @@
+package io.tokenpath.capture.pipeline;
+
+import io.tokenpath.capture.codec.Encoding;
+import io.tokenpath.capture.codec.PayloadEncoder;
+import io.tokenpath.capture.format.StreamFormat;
+import io.tokenpath.capture.format.TensorHeader;
+
+import java.nio.ByteBuffer;
+import java.util.function.Consumer;
+
+/**
+ * One compression thread: takes filled tensor slots from the ring, encodes them in place and writes their headers.
+ * Several run in parallel on different slots; the ring keeps file order.
+ */
+final class EncoderWorker implements Runnable {
+    private final ActivationRing ring;
+    private final CaptureStats stats;
+    private final PayloadEncoder encoder;
+    private final Consumer<Throwable> onError;
+    private final PayloadEncoder.Result result = new PayloadEncoder.Result();
+    private final ByteBuffer view;
+
+    EncoderWorker(ActivationRing ring, CaptureStats stats, Encoding encoding, int maxTensorBytes, Consumer<Throwable> onError) {
+        this.ring = ring;
+        this.stats = stats;
+        this.encoder = new PayloadEncoder(encoding, maxTensorBytes);
+        this.onError = onError;
+        this.view = ring.buffer().duplicate();
+    }
+
+    @Override
+    public void run() {
+        try {
+            RingSlot s;
+            while ((s = ring.takeForEncoding()) != null) {
+                try {
+                    encode(s);
+                } catch (RuntimeException | Error e) {
+                    // The frame cannot be encoded (a codec failure): count it, keep the pipeline moving.
+                    s.frameLength = 0;
+                    stats.drop(DropReason.ENCODE_ERROR);
+                    onError.accept(e);
+                }
+                ring.ready(s, false);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            encoder.close();
+        }
+    }
+
+    private void encode(RingSlot s) {
+        int payloadAt = s.offset + s.payloadOffset;
+        encoder.encode(view, payloadAt, s.sourceLength, s.dtype, result);
+        TensorHeader h = new TensorHeader(result.codec, result.shuffled, result.transform, s.dtype, s.requestId,
+                s.step, result.transformParam, s.timestampNanos, result.rawLength, result.crc32c, result.maxAbsError,
+                s.shape, s.sample);
+        view.position(s.offset + StreamFormat.FRAME_HEADER_BYTES + s.nameLength);
+        h.writeTo(view);
+        int dataLen = s.payloadOffset - StreamFormat.FRAME_HEADER_BYTES - s.nameLength + result.payloadLength;
+        view.putInt(s.offset + 2, dataLen);
+        s.frameLength = StreamFormat.FRAME_HEADER_BYTES + s.nameLength + dataLen;
+        stats.bytesRaw.add(result.rawLength);
+        stats.bytesEncoded.add(result.payloadLength);
+    }
+}
