@@ -188,12 +188,19 @@ public final class ActivationCapture implements AutoCloseable {
         if (s == null) return false;
 
         ByteBuffer buf = ring.buffer();
-        buf.putShort(s.offset, (short) nameBytes.length);
-        buf.put(s.offset + StreamFormat.FRAME_HEADER_BYTES, nameBytes);
-        if (sample == null) {
-            buf.put(s.offset + payloadOffset, data, data.position(), (int) storedBytes);
-        } else {
-            SliceSampler.gather(data, data.position(), shape, dtype.size(), sample, buf, s.offset + payloadOffset);
+        try {
+            buf.putShort(s.offset, (short) nameBytes.length);
+            buf.put(s.offset + StreamFormat.FRAME_HEADER_BYTES, nameBytes);
+            if (sample == null) {
+                buf.put(s.offset + payloadOffset, data, data.position(), (int) storedBytes);
+            } else {
+                SliceSampler.gather(data, data.position(), shape, dtype.size(), sample, buf, s.offset + payloadOffset);
+            }
+        } catch (RuntimeException e) {
+            // The caller's buffer changed under us: give the slot back in order (the writer skips it), count it.
+            ring.abandon(s);
+            stats.drop(DropReason.INVALID);
+            throw new IllegalArgumentException("tensor '" + name + "': could not copy its bytes: " + e, e);
         }
         s.nameLength = nameBytes.length;
         s.payloadOffset = payloadOffset;
@@ -255,6 +262,7 @@ public final class ActivationCapture implements AutoCloseable {
 
     /** Writes a request-level event ({@code __request} frame) with JSON fields such as id, model, client. */
     public boolean recordRequestEvent(Map<String, Object> fields) {
+        stats.eventsOffered.increment();
         return writeWhole(StreamFormat.REQUEST_FRAME, Json.write(fields).getBytes(StandardCharsets.UTF_8), false);
     }
 
@@ -337,8 +345,9 @@ public final class ActivationCapture implements AutoCloseable {
         }
     }
 
+    /** Live counters; after close they still count frames offered too late (reason {@code closed}). */
     public CaptureStats.Snapshot stats() {
-        return finalStats != null ? finalStats : stats.snapshot(ring);
+        return stats.snapshot(ring);
     }
 
     /**
@@ -395,6 +404,7 @@ public final class ActivationCapture implements AutoCloseable {
         s.drops().forEach((r, c) -> drops.put(r.label(), c));
         return Json.map("tensors_offered", s.tensorsOffered(), "tensors_written", s.tensorsWritten(),
                 "tokens_offered", s.tokensOffered(), "tokens_written", s.tokensWritten(),
+                "events_offered", s.eventsOffered(), "events_written", s.eventsWritten(),
                 "bytes_source", s.bytesSource(), "bytes_raw", s.bytesRaw(), "bytes_encoded", s.bytesEncoded(),
                 "drops", drops, "producer_wait_ns", s.producerWaitNanos(), "ring_high_water_bytes", s.ringHighWaterBytes(),
                 "timestamp_ns", EpochClock.nowNanos());

@@ -189,6 +189,12 @@ final class ActivationRing {
                 front = (front + 1) % slots.length;
                 count--;
                 releasedTotal++;
+                RingSlot next = slots[front];
+                if (count > 0 && next.skipped > 0) {
+                    // The front has wrapped to offset 0: the skipped end of the buffer is free space again.
+                    usedBytes -= next.skipped;
+                    next.skipped = 0;
+                }
             }
             if (count > 0 && slots[front].state == RingSlot.READY) frontReady.signal();
             roomFreed.signalAll();

@@ -7,13 +7,16 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counters of one capture, cheap to update from any thread, read as a {@link Snapshot} by the agent's metric
- * export and by the {@code __end} frame. Invariant checked by the tests: offered = written + dropped + in flight.
+ * export and by the {@code __end} frame. Invariant checked by the tests: tensors + tokens + events offered =
+ * tensors + tokens + events written + dropped + in flight (0 after close).
  */
 public final class CaptureStats {
     final LongAdder tensorsOffered = new LongAdder();
     final LongAdder tensorsWritten = new LongAdder();
     final LongAdder tokensOffered = new LongAdder();
     final LongAdder tokensWritten = new LongAdder();
+    final LongAdder eventsOffered = new LongAdder();
+    final LongAdder eventsWritten = new LongAdder();
     final LongAdder bytesSource = new LongAdder();
     final LongAdder bytesRaw = new LongAdder();
     final LongAdder bytesEncoded = new LongAdder();
@@ -41,6 +44,8 @@ public final class CaptureStats {
             long tensorsWritten,
             long tokensOffered,
             long tokensWritten,
+            long eventsOffered,
+            long eventsWritten,
             long bytesSource,
             long bytesRaw,
             long bytesEncoded,
@@ -54,6 +59,14 @@ public final class CaptureStats {
             long checkpoints,
             long durableOffset,
             long writeCalls) {
+
+        public long offeredTotal() {
+            return tensorsOffered + tokensOffered + eventsOffered;
+        }
+
+        public long writtenTotal() {
+            return tensorsWritten + tokensWritten + eventsWritten;
+        }
 
         public long droppedTotal() {
             long t = 0;
@@ -70,6 +83,7 @@ public final class CaptureStats {
         Map<DropReason, Long> d = new EnumMap<>(DropReason.class);
         for (DropReason r : DropReason.values()) d.put(r, drops.get(r.ordinal()));
         return new Snapshot(tensorsOffered.sum(), tensorsWritten.sum(), tokensOffered.sum(), tokensWritten.sum(),
+                eventsOffered.sum(), eventsWritten.sum(),
                 bytesSource.sum(), bytesRaw.sum(), bytesEncoded.sum(), bytesWritten.sum(), d,
                 producerWaitNanos.sum(), producerWaits.sum(), ring == null ? 0 : ring.capacity(),
                 ring == null ? 0 : ring.usedBytes(), ring == null ? 0 : ring.highWaterBytes(), checkpoints.sum(),

@@ -97,18 +97,20 @@ final class FrameWriter implements Runnable {
         long bytes = 0;
         int tokens = 0;
         int tensors = 0;
+        int events = 0;
         for (int i = 0; i < n; i++) {
             RingSlot s = batch[i];
             if (s.frameLength == 0) continue; // abandoned or failed to encode: already counted as a drop
             if (s.isToken) tokens++;
             else if (s.dtype != null) tensors++;
+            else events++;
             if (failure != null) continue;
             views[v++] = ringView.slice(s.offset, s.frameLength);
             bytes += s.frameLength;
         }
         if (failure != null) {
             // Discard mode: nothing reaches the file after a write error; every lost frame is counted.
-            for (int i = 0; i < tensors + tokens; i++) stats.drop(DropReason.WRITE_ERROR);
+            for (int i = 0; i < tensors + tokens + events; i++) stats.drop(DropReason.WRITE_ERROR);
             return;
         }
         try {
@@ -127,9 +129,10 @@ final class FrameWriter implements Runnable {
             stats.bytesWritten.add(bytes);
             stats.tensorsWritten.add(tensors);
             stats.tokensWritten.add(tokens);
+            stats.eventsWritten.add(events);
         } catch (IOException e) {
             fail(e);
-            for (int i = 0; i < tensors + tokens; i++) stats.drop(DropReason.WRITE_ERROR);
+            for (int i = 0; i < tensors + tokens + events; i++) stats.drop(DropReason.WRITE_ERROR);
         } finally {
             for (int i = 0; i < v; i++) views[i] = null;
         }
