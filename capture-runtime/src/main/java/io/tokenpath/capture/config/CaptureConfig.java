@@ -238,9 +238,24 @@ public final class CaptureConfig {
         public Builder policy(OverflowPolicy p) { policy = p; return this; }
         public Builder granularity(Granularity g) { granularity = g; return this; }
         public Builder sampleCount(int n) { sampleCount = n; return this; }
-        public Builder include(String regex) { include = regex; return this; }
-        public Builder exclude(String regex) { exclude = regex; return this; }
-        public Builder focus(String nameRegex, String classRegex) { namePattern = nameRegex; classPattern = classRegex; return this; }
+        public Builder include(String regex) { include = checkedRegex("include", regex); return this; }
+        public Builder exclude(String regex) { exclude = checkedRegex("exclude", regex); return this; }
+        public Builder focus(String nameRegex, String classRegex) {
+            namePattern = checkedRegex("name_pattern", nameRegex);
+            classPattern = checkedRegex("class_pattern", classRegex);
+            return this;
+        }
+
+        /** Patterns are checked when set, so the error names the key that was given. */
+        private static String checkedRegex(String key, String regex) {
+            if (regex == null || regex.isEmpty()) return regex;
+            try {
+                java.util.regex.Pattern.compile(regex);
+                return regex;
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException(key + ": invalid regex '" + regex + "': " + e.getDescription());
+            }
+        }
         public Builder maxDepth(int d) { maxDepth = d; return this; }
         public Builder checkpointEveryTokens(int n) { checkpointTokens = n; return this; }
         public Builder resume(boolean r) { resume = r; return this; }
@@ -272,8 +287,8 @@ public final class CaptureConfig {
                     case "sample_count": return sampleCount(Integer.parseInt(v));
                     case "include": return include(v);
                     case "exclude": return exclude(v);
-                    case "name_pattern": namePattern = v; return this;
-                    case "class_pattern": classPattern = v; return this;
+                    case "name_pattern": namePattern = checkedRegex(k, v); return this;
+                    case "class_pattern": classPattern = checkedRegex(k, v); return this;
                     case "max_depth": return maxDepth(Integer.parseInt(v));
                     case "checkpoint_tokens": return checkpointEveryTokens(Integer.parseInt(v));
                     case "resume": return resume(bool(v));
