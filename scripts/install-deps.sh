@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian 12 machine lacks to build and test tokenpath. Idempotent: installs only what is
+# missing, runs `apt-get update` once, and only when something must be installed.
+set -euo pipefail
+
+need=()
+command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -qE 'version "(1[7-9]|2[0-9])' || need+=(openjdk-17-jdk-headless)
+command -v javac >/dev/null 2>&1 || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need+=(maven)
+# Debian's own interpreter, whatever else is first on PATH (pyenv, say): its packages are what apt installs.
+py=/usr/bin/python3
+[ -x "$py" ] || need+=(python3)
+"$py" -c 'import numpy' >/dev/null 2>&1 || need+=(python3-numpy)
+# The Python reader example decodes LZ4 / Zstd payloads with these (Debian packages both).
+"$py" -c 'import lz4.block' >/dev/null 2>&1 || need+=(python3-lz4)
+"$py" -c 'import zstandard' >/dev/null 2>&1 || need+=(python3-zstandard)
+command -v mount >/dev/null 2>&1 || need+=(mount)
+
+if [ ${#need[@]} -gt 0 ]; then
+  # shellcheck disable=SC2207
+  uniq=($(printf '%s\n' "${need[@]}" | sort -u))
+  echo "[install-deps] installing: ${uniq[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${uniq[@]}" >/dev/null
+fi
