@@ -94,6 +94,16 @@ class RoundTripTest {
             assertEquals(expected.size(), i);
             assertTrue(r.end().isClean(), r.end().toString());
         }
+        // The memory-mapped reader sees the same frames and the same bytes.
+        try (StreamReader streamed = StreamReader.open(out); StreamReader mapped = StreamReader.open(out, StreamReader.Mode.MAPPED)) {
+            List<Frame> a = streamed.frames().filter(f -> f.kind() == FrameKind.TENSOR).toList();
+            List<Frame> b = mapped.frames().filter(f -> f.kind() == FrameKind.TENSOR).toList();
+            assertEquals(a.size(), b.size());
+            for (int k = 0; k < a.size(); k++) {
+                assertEquals(a.get(k).offset(), b.get(k).offset());
+                assertArrayEquals(a.get(k).decode().rawBytes(), b.get(k).decode().rawBytes());
+            }
+        }
     }
 
     record Expected(String name, DType dtype, long[] shape, byte[] bytes, long request, int step) {}
