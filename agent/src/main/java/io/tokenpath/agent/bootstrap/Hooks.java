@@ -1,0 +1,39 @@
+package io.tokenpath.agent.bootstrap;
+
+/**
+ * What woven advice calls. Lives on the boot class path so that advice inlined into any class loader's classes can
+ * reach it; the implementation lives in the agent's isolated loader. Arguments are plain Objects: the bridge must
+ * not link against DJL, whose classes belong to the application's loader.
+ */
+public interface Hooks {
+    /** A generation request starts ({@code method}: greedySearch, beamSearch, contrastiveSearch or a configured one). */
+    long requestStart(Object generator, Object input, String method);
+
+    void requestEnd(long handle, Object output, Throwable error);
+
+    /** A decode step produced the next token(s) ({@code tokens}: DJL's next-token NDArray, or null if unknown). */
+    void token(Object tokens);
+
+    /** A model call ({@code Predictor.batchPredict}) starts / ends; {@code inner} marks {@code predictInternal}. */
+    long modelCallStart(Object predictor, boolean inner);
+
+    void modelCallEnd(long handle, boolean inner, Throwable error);
+
+    /**
+     * An HTTP exchange on the JDK server arrives: returns the request context (client identity, arrival time) to
+     * make current on this thread, or null.
+     */
+    RequestContext httpRequest(Object exchange);
+
+    /** A task carrying a request context was queued to an executor (the request now waits). */
+    void taskQueued(RequestContext ctx);
+
+    /** That task started on a worker thread (the request stops waiting). */
+    void taskStarted(RequestContext ctx);
+
+    /** That task was refused by the executor (a full queue): it never waits. */
+    void taskRejected(RequestContext ctx);
+
+    /** Woven advice itself threw (suppressed so the application never sees it): count it. */
+    void adviceFailed(Throwable t);
+}

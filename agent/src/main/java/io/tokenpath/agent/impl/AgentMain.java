@@ -1,0 +1,111 @@
+package io.tokenpath.agent.impl;
+
+import io.opentelemetry.api.metrics.Meter;
+import io.tokenpath.agent.bootstrap.Bridge;
+import io.tokenpath.agent.impl.config.AgentConfig;
+import io.tokenpath.agent.impl.djl.HttpAttribution;
+import io.tokenpath.agent.impl.djl.RequestTracker;
+import io.tokenpath.agent.impl.instrument.Instrumenter;
+import io.tokenpath.agent.impl.metrics.Buckets;
+import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.metrics.MetricsExport;
+import io.tokenpath.agent.impl.metrics.TokenMetrics;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * Starts the agent inside its isolated class loader: configuration, metrics export, hooks, weaving. Each part that
+ * fails is reported in one line and left out; the rest starts, and the application always runs.
+ */
+public final class AgentMain {
+    private AgentMain() {}
+
+    private static volatile MetricsExport export;
+
+    public static void start(Instrumentation inst, String args, boolean lateAttach) {
+        AgentConfig cfg = AgentConfig.load(args);
+        AgentLog log = new AgentLog(cfg.get("log.file"));
+        if (!cfg.flag("enabled")) {
+            log.info("disabled by configuration (enabled=false)");
+            return;
+        }
+        String host = cfg.get("metrics.host");
+        int port = cfg.integer("metrics.port", 0, 65535);
+        MetricsExport ex;
+        try {
+            ex = new MetricsExport(host, port, cfg.flag("histogram.exponential"),
+                    MetricsExport.resource(cfg.get("service.name"), System.getenv()));
+        } catch (RuntimeException e) {
+            log.info("metrics.port: cannot serve Prometheus on " + host + ":" + port + " (" + rootMessage(e)
+                    + "); metrics are recorded but not exported");
+            ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()));
+        }
+        export = ex;
+        Meter meter = ex.provider().get("io.tokenpath.agent");
+        TokenMetrics metrics = new TokenMetrics(meter, cfg.bounds("buckets.ttft", Buckets.TTFT),
+                cfg.bounds("buckets.itl", Buckets.ITL), cfg.bounds("buckets.request", Buckets.REQUEST));
+        ClientLabels clients = new ClientLabels(cfg.integer("client.max", 1, 10_000));
+        RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
+                cfg.get("provider.name"), log);
+        Bridge.install(tracker);
+
+        Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
+                cfg.flag("instrument.executors"), checkedPointcut(cfg, "pointcut.request"), checkedPointcut(cfg, "pointcut.token"));
+        Instrumenter instrumenter = new Instrumenter();
+        try {
+            instrumenter.install(inst, plan, log);
+        } catch (Throwable t) {
+            log.info("instrumentation could not be installed (" + t + "); metrics endpoint stays up with no data");
+        }
+        for (AgentConfig.Problem p : cfg.problems()) log.info("config: " + p);
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentMain::stop, "tokenpath-shutdown"));
+        log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
+                + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
+                + "; woven so far: " + instrumenter.transformed().size() + " classes");
+    }
+
+    private static String checkedPointcut(AgentConfig cfg, String key) {
+        String v = cfg.get(key);
+        if (v == null || v.isBlank()) return null;
+        try {
+            Instrumenter.Pointcut.parse(v);
+            return v;
+        } catch (IllegalArgumentException e) {
+            cfg.problems().add(new AgentConfig.Problem(key, key + ": " + e.getMessage() + "; this pointcut is disabled"));
+            return null;
+        }
+    }
+
+    private static String rootMessage(Throwable t) {
+        while (t.getCause() != null) t = t.getCause();
+        return t.toString();
+    }
+
+    static void stop() {
+        Bridge.install(null);
+        MetricsExport e = export;
+        if (e != null) e.close();
+    }
+
+    static String version() {
+        String v = AgentMain.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+
+    /** {@code java -jar tokenpath-agent.jar [version|keys]}. */
+    public static void main(String[] args) {
+        String cmd = args.length == 0 ? "help" : args[0];
+        switch (cmd) {
+            case "version":
+                System.out.println("tokenpath-agent " + version());
+                return;
+            case "keys":
+                AgentConfig.KEYS.forEach((k, v) -> System.out.printf("%-24s default %-12s %s%n", k, v[0].isEmpty() ? "-" : v[0], v[1]));
+                return;
+            default:
+                System.out.println("usage: java -javaagent:tokenpath-agent.jar[=key=value,...] -jar your-service.jar");
+                System.out.println("       java -jar tokenpath-agent.jar version | keys");
+                if (!cmd.equals("help")) System.exit(64);
+        }
+    }
+}

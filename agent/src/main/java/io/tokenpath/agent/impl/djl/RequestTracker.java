@@ -1,0 +1,273 @@
+package io.tokenpath.agent.impl.djl;
+
+import io.opentelemetry.api.common.Attributes;
+import io.tokenpath.agent.bootstrap.Hooks;
+import io.tokenpath.agent.bootstrap.RequestContext;
+import io.tokenpath.agent.impl.AgentLog;
+import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.metrics.TokenMetrics;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns woven events into the token-path timeline of each request and records the metrics on the application's
+ * thread. A request lives on the thread that runs its generation (TextGenerator runs a request on one thread);
+ * nested generation calls on that thread are part of the outer request. Every method catches everything: a hook
+ * failure is counted and logged, never thrown into the application.
+ */
+public final class RequestTracker implements Hooks {
+    private static final double NANOS = 1e9;
+
+    private final TokenMetrics m;
+    private final String provider;
+    private final AgentLog log;
+    private final ThreadLocal<Timeline> current = new ThreadLocal<>();
+    private final ThreadLocal<long[]> innerModelNanos = ThreadLocal.withInitial(() -> new long[1]);
+    private final ConcurrentHashMap<String, Labels> labels = new ConcurrentHashMap<>();
+
+    private final java.util.function.Function<Object, RequestContext> http;
+
+    public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
+            String provider, AgentLog log) {
+        this.m = metrics;
+        this.http = http;
+        this.provider = provider;
+        this.log = log;
+    }
+
+    /** The attribute sets of one (model, operation, client, search) combination, built once. */
+    private static final class Labels {
+        final Attributes base;
+        final Attributes input;
+        final Attributes output;
+        final Attributes running;
+
+        Labels(String provider, String model, String op, String client, String search) {
+            base = Attributes.builder().put(TokenMetrics.PROVIDER, provider).put(TokenMetrics.MODEL, model)
+                    .put(TokenMetrics.OPERATION, op).put(TokenMetrics.CLIENT, client).put(TokenMetrics.SEARCH, search).build();
+            input = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "input").build();
+            output = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "output").build();
+            running = Attributes.of(TokenMetrics.MODEL, model);
+        }
+    }
+
+    /** One request on its generation thread. */
+    private static final class Timeline {
+        final long start;
+        final long origin; // arrival when known, else start
+        final Labels labels;
+        final long batch;
+        final long inputTokens;
+        final long inputLength;
+        final Object generator;
+        final boolean firstTokenFromModelCall;
+        int depth;
+        long steps;
+        long outputTokens;
+        long firstToken;
+        long lastToken;
+
+        Timeline(long start, long origin, Labels labels, long batch, long inputTokens, long inputLength, Object generator,
+                boolean firstTokenFromModelCall) {
+            this.start = start;
+            this.origin = origin;
+            this.labels = labels;
+            this.batch = batch;
+            this.inputTokens = inputTokens;
+            this.inputLength = inputLength;
+            this.generator = generator;
+            this.firstTokenFromModelCall = firstTokenFromModelCall;
+        }
+    }
+
+    @Override
+    public long requestStart(Object generator, Object input, String method) {
+        try {
+            Timeline t = current.get();
+            if (t != null) {
+                t.depth++;
+                return 0;
+            }
+            long now = System.nanoTime();
+            RequestContext ctx = RequestContext.current();
+            long[] shape = DjlReflection.shape(input);
+            long batch = shape != null && shape.length > 1 ? shape[0] : 1;
+            long length = shape == null || shape.length == 0 ? 0 : shape[shape.length - 1];
+            String search = searchName(method);
+            Labels l = labels(modelName(generator), ctx == null ? "text_completion" : ctx.operation,
+                    ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
+            long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
+            t = new Timeline(now, origin, l, batch, batch * length, length, generator,
+                    search.equals("beam") || search.equals("contrastive"));
+            current.set(t);
+            m.requestsRunning.add(1, l.running);
+            if (ctx != null) m.queueTime.record((now - origin) / NANOS, l.base);
+            if (t.inputTokens > 0) m.tokens.add(t.inputTokens, l.input);
+            return 1;
+        } catch (Throwable e) {
+            failed("requestStart", e);
+            return 0;
+        }
+    }
+
+    @Override
+    public void requestEnd(long handle, Object output, Throwable error) {
+        try {
+            Timeline t = current.get();
+            if (t == null) return;
+            if (handle == 0) {
+                if (t.depth > 0) t.depth--;
+                return;
+            }
+            current.remove();
+            long now = System.nanoTime();
+            reconcileOutputTokens(t, output);
+            Labels l = t.labels;
+            Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
+            long end = t.steps > 0 ? t.lastToken : now;
+            m.requestDuration.record((end - t.origin) / NANOS, attrs);
+            if (t.steps > 0) m.decodeTime.record((t.lastToken - t.firstToken) / NANOS, l.base);
+            if (t.steps > 1) m.timePerOutputToken.record((t.lastToken - t.firstToken) / NANOS / (t.steps - 1), l.base);
+            m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
+                    .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
+            m.requestsRunning.add(-1, l.running);
+        } catch (Throwable e) {
+            failed("requestEnd", e);
+        }
+    }
+
+    /**
+     * The output's sequence length is the truth for token counts: if a search produced tokens without a hooked
+     * step (a future DJL search, say), count the difference so the token counters stay exact.
+     */
+    private void reconcileOutputTokens(Timeline t, Object output) throws ReflectiveOperationException {
+        long[] shape = DjlReflection.shape(output);
+        if (shape == null || shape.length < 2 || t.inputLength == 0) return;
+        long produced = (shape[shape.length - 1] - t.inputLength) * t.batch;
+        if (produced > t.outputTokens) {
+            m.tokens.add(produced - t.outputTokens, t.labels.output);
+            t.outputTokens = produced;
+        }
+    }
+
+    private String finishReason(Timeline t, Object output) throws ReflectiveOperationException {
+        if (t.generator == null) return "stop";
+        int max = DjlReflection.maxSeqLength(t.generator);
+        long[] shape = DjlReflection.shape(output);
+        if (max > 0 && shape != null && shape.length >= 2 && shape[shape.length - 1] >= max) return "length";
+        return "stop";
+    }
+
+    @Override
+    public void token(Object tokens) {
+        try {
+            Timeline t = current.get();
+            if (t == null) return;
+            tokenAt(t, System.nanoTime());
+        } catch (Throwable e) {
+            failed("token", e);
+        }
+    }
+
+    private void tokenAt(Timeline t, long now) {
+        Labels l = t.labels;
+        if (t.steps == 0) {
+            t.firstToken = now;
+            m.timeToFirstToken.record((now - t.origin) / NANOS, l.base);
+            m.prefillTime.record((now - t.start) / NANOS, l.base);
+        } else {
+            m.interTokenLatency.record((now - t.lastToken) / NANOS, l.base);
+        }
+        t.steps++;
+        t.lastToken = now;
+        t.outputTokens += t.batch;
+        m.tokens.add(t.batch, l.output);
+        m.batchSize.record(t.batch, l.base);
+    }
+
+    @Override
+    public long modelCallStart(Object predictor, boolean inner) {
+        if (!inner) innerModelNanos.get()[0] = 0;
+        return System.nanoTime();
+    }
+
+    @Override
+    public void modelCallEnd(long start, boolean inner, Throwable error) {
+        try {
+            long now = System.nanoTime();
+            long d = now - start;
+            if (inner) {
+                innerModelNanos.get()[0] += d;
+                return;
+            }
+            long model = innerModelNanos.get()[0];
+            m.modelCallDuration.record(model / NANOS, TokenMetrics.component("model"));
+            m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
+            Timeline t = current.get();
+            // Beam and contrastive search emit their first token from the prefill call itself, with no step call.
+            if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) tokenAt(t, now);
+        } catch (Throwable e) {
+            failed("modelCallEnd", e);
+        }
+    }
+
+    @Override
+    public RequestContext httpRequest(Object exchange) {
+        try {
+            return http.apply(exchange);
+        } catch (Throwable e) {
+            failed("httpRequest", e);
+            return null;
+        }
+    }
+
+    @Override
+    public void taskQueued(RequestContext ctx) {
+        m.requestsWaiting.add(1);
+    }
+
+    @Override
+    public void taskStarted(RequestContext ctx) {
+        m.requestsWaiting.add(-1);
+    }
+
+    @Override
+    public void taskRejected(RequestContext ctx) {
+        m.requestsWaiting.add(-1);
+    }
+
+    @Override
+    public void adviceFailed(Throwable t) {
+        failed("advice", t);
+    }
+
+    private Labels labels(String model, String op, String client, String search) {
+        String key = model + '\u0000' + op + '\u0000' + client + '\u0000' + search;
+        return labels.computeIfAbsent(key, k -> new Labels(provider, model, op, client, search));
+    }
+
+    /** Once per request (generators are often created per request, so caching by instance would only grow). */
+    private String modelName(Object generator) {
+        if (generator == null) return "unknown";
+        try {
+            String n = DjlReflection.modelName(generator);
+            return n == null || n.isBlank() ? "unknown" : n;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failed("modelName", e);
+            return "unknown";
+        }
+    }
+
+    private static String searchName(String method) {
+        if (method == null) return "custom";
+        if (method.startsWith("greedy")) return "greedy";
+        if (method.startsWith("beam")) return "beam";
+        if (method.startsWith("contrastive")) return "contrastive";
+        return "custom";
+    }
+
+    private void failed(String where, Throwable e) {
+        m.instrumentationErrors.add(1);
+        log.error("hook " + where, e);
+    }
+}

@@ -1,0 +1,124 @@
+package io.tokenpath.agent.impl.instrument;
+
+import io.tokenpath.agent.bootstrap.Bridge;
+import io.tokenpath.agent.impl.AgentLog;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.matcher.ElementMatcher;
+import net.bytebuddy.utility.JavaModule;
+
+import java.lang.instrument.Instrumentation;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static net.bytebuddy.matcher.ElementMatchers.*;
+
+/**
+ * Weaves the advice into DJL (generation, steps, model calls), the JDK HTTP server (client identity and arrival),
+ * ThreadPoolExecutor (request context across queues) and configured custom pointcuts. Retransformation without
+ * class-format changes, so late attach works and already-loaded classes are covered.
+ */
+public final class Instrumenter {
+    /** Which pieces to weave. */
+    public record Plan(boolean djl, boolean http, boolean executors, String requestPointcut, String tokenPointcut) {}
+
+    private final List<String> transformed = new CopyOnWriteArrayList<>();
+
+    public List<String> transformed() {
+        return transformed;
+    }
+
+    public void install(Instrumentation inst, Plan plan, AgentLog log) throws ReflectiveOperationException {
+        ClassLoader agentLoader = Instrumenter.class.getClassLoader();
+        ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(agentLoader);
+        Advice.WithCustomMapping mapping = Advice.withCustomMapping();
+        // An advice that throws is suppressed (the application must never see it) and counted through the bridge.
+        MethodDescription suppressed = new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("suppressed", Throwable.class));
+        Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(suppressed));
+
+        AgentBuilder b = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
+                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
+                .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.tokenpath.agent.")).or(isSynthetic()),
+                        is(agentLoader))
+                .with(new Listener(log, transformed));
+        if (plan.djl()) {
+            b = b.type(named("ai.djl.modality.nlp.generate.TextGenerator"))
+                    .transform(visit(mapping, GenerationAdvice.class, locator, handler,
+                            named("greedySearch").or(named("beamSearch")).or(named("contrastiveSearch"))))
+                    .type(named("ai.djl.modality.nlp.generate.StepGeneration"))
+                    .transform(visit(mapping, TokenAdvice.class, locator, handler,
+                            named("greedyStepGen").or(named("beamStepGeneration")).or(named("constrastiveStepGeneration"))))
+                    .type(named("ai.djl.inference.Predictor"))
+                    .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
+                    .type(named("ai.djl.inference.Predictor"))
+                    .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")));
+        }
+        if (plan.http()) {
+            b = b.type(hasSuperType(named("com.sun.net.httpserver.HttpHandler")).and(not(isInterface())))
+                    .transform(visit(mapping, HttpHandlerAdvice.class, locator, handler,
+                            named("handle").and(takesArguments(1)).and(not(isAbstract()))));
+        }
+        if (plan.executors()) {
+            b = b.type(named("java.util.concurrent.ThreadPoolExecutor"))
+                    .transform(visit(mapping, ExecutorAdvice.class, locator, handler,
+                            named("execute").and(takesArguments(Runnable.class))));
+        }
+        b = pointcut(b, plan.requestPointcut(), GenerationAdvice.class, mapping, locator, handler);
+        b = pointcut(b, plan.tokenPointcut(), TokenAdvice.class, mapping, locator, handler);
+        b.installOn(inst);
+    }
+
+    private static AgentBuilder pointcut(AgentBuilder b, String spec, Class<?> advice, Advice.WithCustomMapping mapping,
+            ClassFileLocator locator, Advice.ExceptionHandler handler) {
+        if (spec == null || spec.isBlank()) return b;
+        Pointcut p = Pointcut.parse(spec);
+        return b.type(named(p.className())).transform(visit(mapping, advice, locator, handler,
+                named(p.methodName()).and(not(isAbstract()))));
+    }
+
+    private static AgentBuilder.Transformer visit(Advice.WithCustomMapping mapping, Class<?> advice, ClassFileLocator locator,
+            Advice.ExceptionHandler handler, ElementMatcher<? super MethodDescription> methods) {
+        Advice a = mapping.to(advice, locator).withExceptionHandler(handler);
+        return (builder, type, loader, module, domain) -> builder.visit(a.on(methods));
+    }
+
+    /** Counts and names what was woven; reports what could not be. */
+    private static final class Listener extends AgentBuilder.Listener.Adapter {
+        private final AgentLog log;
+        private final List<String> transformed;
+
+        Listener(AgentLog log, List<String> transformed) {
+            this.log = log;
+            this.transformed = transformed;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
+                net.bytebuddy.dynamic.DynamicType dynamicType) {
+            transformed.add(type.getName());
+        }
+
+        @Override
+        public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded, Throwable t) {
+            log.error("instrumenting " + typeName, t);
+        }
+    }
+
+    /** {@code com.example.Loop#generate}. */
+    public record Pointcut(String className, String methodName) {
+        public static Pointcut parse(String spec) {
+            int h = spec.indexOf('#');
+            if (h <= 0 || h == spec.length() - 1 || spec.indexOf('#', h + 1) >= 0) {
+                throw new IllegalArgumentException("pointcut '" + spec + "' is not Class#method (e.g. com.example.Loop#generate)");
+            }
+            return new Pointcut(spec.substring(0, h).trim(), spec.substring(h + 1).trim());
+        }
+    }
+}

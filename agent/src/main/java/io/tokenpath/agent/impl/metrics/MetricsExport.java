@@ -1,0 +1,80 @@
+package io.tokenpath.agent.impl.metrics;
+
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
+import io.opentelemetry.exporter.prometheus.PrometheusHttpServerBuilder;
+import io.opentelemetry.sdk.metrics.Aggregation;
+import io.opentelemetry.sdk.metrics.InstrumentType;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
+import io.opentelemetry.sdk.resources.Resource;
+
+import java.util.Map;
+
+/**
+ * One SdkMeterProvider and its Prometheus endpoint. Resource attributes come from {@code service.name} /
+ * {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES} (the standard variables), so the same service
+ * looks the same whether scraped or pushed.
+ */
+public final class MetricsExport implements AutoCloseable {
+    private final SdkMeterProvider provider;
+    private final PrometheusHttpServer server;
+    private final int port;
+
+    public MetricsExport(String host, int port, boolean exponential, Resource resource) {
+        this.port = port;
+        var b = SdkMeterProvider.builder().setResource(resource);
+        if (port > 0) {
+            PrometheusHttpServerBuilder pb = PrometheusHttpServer.builder().setHost(host).setPort(port);
+            if (exponential) {
+                pb.setDefaultAggregationSelector(DefaultAggregationSelector.getDefault()
+                        .with(InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram()));
+            }
+            server = pb.build();
+            b.registerMetricReader(server);
+        } else {
+            server = null;
+        }
+        provider = b.build();
+    }
+
+    public SdkMeterProvider provider() {
+        return provider;
+    }
+
+    /** The endpoint's port, or -1 when it is off. */
+    public int port() {
+        return server == null ? -1 : port;
+    }
+
+    public static Resource resource(String serviceName, Map<String, String> env) {
+        AttributesBuilder a = Attributes.builder();
+        String attrs = env.get("OTEL_RESOURCE_ATTRIBUTES");
+        if (attrs != null) {
+            for (String kv : attrs.split(",")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) a.put(kv.substring(0, eq).trim(), java.net.URLDecoder.decode(kv.substring(eq + 1).trim(),
+                        java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        String name = serviceName != null && !serviceName.isBlank() ? serviceName : env.get("OTEL_SERVICE_NAME");
+        if (name == null || name.isBlank()) name = defaultServiceName();
+        a.put("service.name", name);
+        a.put("telemetry.distro.name", "tokenpath");
+        return Resource.getDefault().merge(Resource.create(a.build()));
+    }
+
+    private static String defaultServiceName() {
+        String cmd = System.getProperty("sun.java.command", "");
+        String main = cmd.split(" ")[0];
+        if (main.endsWith(".jar")) main = main.substring(Math.max(main.lastIndexOf('/'), main.lastIndexOf('\\')) + 1);
+        else main = main.substring(main.lastIndexOf('.') + 1);
+        return main.isEmpty() ? "unknown_service:java" : main;
+    }
+
+    @Override
+    public void close() {
+        provider.close();
+    }
+}
