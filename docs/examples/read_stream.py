@@ -124,26 +124,31 @@ def lz4_block_decompress(src, raw_len):
     return bytes(out)
 
 
-def decompress(codec, payload, raw_len, where, pure=False):
+def decompress(codec, payload, raw_len, pure=False):
     if codec == 0:
         if len(payload) != raw_len:
             raise FormatError(f"uncompressed payload is {len(payload)} bytes, header says {raw_len}")
-        return bytes(payload)
+        return payload
     if codec == 1:
         if raw_len > 255 * len(payload) + 16:
             raise FormatError(f"lz4 payload of {len(payload)} bytes cannot decode to {raw_len}")
         if _lz4 is None or pure:
             return lz4_block_decompress(payload, raw_len)
         try:
-            raw = _lz4.decompress(bytes(payload), uncompressed_size=raw_len)
+            raw = _lz4.decompress(payload, uncompressed_size=raw_len)
         except Exception as e:
             raise FormatError(f"lz4 payload is corrupt: {e}") from None
     else:
         if _zstd is None or pure:
-            raise FormatError(f"{where} is Zstd-compressed and the zstandard module is not installed "
+            raise FormatError("Zstd-compressed, and the zstandard module is not installed "
                               "(apt-get install python3-zstandard, or pip install zstandard)")
         try:
-            raw = _zstd.ZstdDecompressor().decompress(bytes(payload), max_output_size=raw_len)
+            size = _zstd.frame_content_size(payload)
+            if size != raw_len:  # checked before anything is allocated from it
+                raise FormatError(f"zstd frame content size {size} does not match raw_len {raw_len}")
+            raw = _zstd.ZstdDecompressor().decompress(payload, max_output_size=raw_len)
+        except FormatError:
+            raise
         except Exception as e:
             raise FormatError(f"zstd payload is corrupt: {e}") from None
     if len(raw) != raw_len:
@@ -272,7 +277,7 @@ def decode_tensor(stream, frame, pure=False):
     try:
         d = stream.data(frame)
         h = parse_tensor_header(d)
-        raw = decompress(h.codec, d[h.header_len:], h.raw_len, where, pure)
+        raw = decompress(h.codec, d[h.header_len:], h.raw_len, pure)
         if h.shuffled:
             raw = unshuffle(raw, {0: np.dtype(DTYPES[h.dtype][1]).itemsize, 3: 1}.get(h.transform, 2))
         got = crc32c(raw, pure)
