@@ -235,6 +235,72 @@ class PythonReaderTest {
         }
     }
 
+    /**
+     * The worked example in docs/stream-format.md was cut from a real stream; the same capture today must still
+     * produce those bytes (timestamps aside), so the spec's example cannot drift from the writer.
+     */
+    @Test
+    void specWorkedExampleIsWhatJavaWrites() throws Exception {
+        String doc = Files.readString(REPO.resolve("docs/stream-format.md"), StandardCharsets.UTF_8);
+        Path out = write("ex.stream", CaptureConfig.builder(Preset.FAST_CAPTURE).output(dir.resolve("ex.stream"))
+                .maxMemory(16L << 20), cap -> {
+                    assertTrue(cap.captureTensor("h", new long[] {2, 2}, 7, 0, new float[] {1.0f, -2.0f, 0.5f, 3.0f}));
+                    assertTrue(cap.recordToken(7, 0, 15043, " Hi", true));
+                });
+        byte[] file = Files.readAllBytes(out);
+        try (StreamReader r = StreamReader.open(out)) {
+            List<Frame> frames = r.frames().toList();
+            Frame tensor = frames.get(1);
+            Frame token = frames.get(2);
+            assertEquals("h", tensor.name());
+            assertEquals("__token", token.name());
+            // Timestamps differ from run to run: blank them (6-byte frame header + name, then the timestamp's
+            // offset in the data: 24 in a tensor header, 14 in a token frame).
+            int ts = 6 + 1 + 24;
+            assertArrayEquals(blank(hexBlock(doc, "Tensor frame, bytes"), ts, 8),
+                    blank(Arrays.copyOfRange(file, (int) tensor.offset(), (int) tensor.endOffset()), ts, 8));
+            int tts = 6 + 7 + 14;
+            assertArrayEquals(blank(hexBlock(doc, "Token frame, bytes"), tts, 8),
+                    blank(Arrays.copyOfRange(file, (int) token.offset(), (int) token.endOffset()), tts, 8));
+        }
+        float[] half = new float[32];
+        Arrays.fill(half, 0.5f);
+        Path lz = write("ex2.stream", CaptureConfig.builder(Preset.BALANCED).output(dir.resolve("ex2.stream"))
+                .maxMemory(16L << 20), cap -> assertTrue(cap.captureTensor("x", new long[] {32}, 7, 1, half)));
+        try (StreamReader r = StreamReader.open(lz)) {
+            Frame x = r.frames().filter(f -> f.name().equals("x")).findFirst().orElseThrow();
+            TensorHeader h = x.tensorHeader();
+            assertEquals(Codec.LZ4, h.codec());
+            assertTrue(h.shuffled());
+            assertEquals(0x5acbbf4d, h.crc32c());
+            byte[] data = x.data();
+            assertArrayEquals(hexBlock(doc, "then the 16-byte LZ4 payload"),
+                    Arrays.copyOfRange(data, h.encodedLength(), data.length));
+        }
+    }
+
+    /** The bytes of the first code block after {@code marker}: per line, an optional offset, then hex pairs. */
+    private static byte[] hexBlock(String doc, String marker) {
+        int at = doc.indexOf(marker);
+        assertTrue(at >= 0, "docs/stream-format.md lost the example marked '" + marker + "'");
+        int open = doc.indexOf("```", at);
+        int close = doc.indexOf("```", open + 3);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (String line : doc.substring(doc.indexOf('\n', open) + 1, close).split("\n")) {
+            String[] t = line.trim().split("\\s+");
+            int k = t.length > 0 && t[0].matches("\\d{3,}") ? 1 : 0;
+            for (; k < t.length && t[k].matches("[0-9a-f]{2}"); k++) bytes.write(Integer.parseInt(t[k], 16));
+        }
+        return bytes.toByteArray();
+    }
+
+    /** A copy of {@code frame} with {@code len} bytes from {@code off} zeroed. */
+    private static byte[] blank(byte[] frame, int off, int len) {
+        byte[] b = frame.clone();
+        Arrays.fill(b, off, off + len, (byte) 0);
+        return b;
+    }
+
     // ------------------------------------------------------------------ writing
 
     private CaptureConfig.Builder cfg(String file) {
