@@ -311,6 +311,12 @@ def parse_token(d):
 
 
 # ---------------------------------------------------------------- CLI
+def total(values):
+    """Exact (correctly rounded) sum of the values; inf or nan when one is not finite."""
+    v = values.astype(np.float64).ravel()
+    return math.fsum(v.tolist()) if np.isfinite(v).all() else float(v.sum())
+
+
 def _num(x):
     return x if math.isfinite(x) else str(x)  # strict JSON has no NaN / Infinity
 
@@ -331,7 +337,7 @@ def dump(stream, pure):
                 "max_abs_error": _num(h.max_abs_error), "sample": h.sample,
                 "sha256": hashlib.sha256(v.tobytes()).hexdigest(),
                 "raw_sha256": hashlib.sha256(raw).hexdigest(),
-                "sum": _num(math.fsum(v.astype(np.float64).ravel().tolist()))})
+                "sum": _num(total(v))})
         elif f.name == "__token":
             t = parse_token(stream.data(f))
             out["tokens"].append({"offset": f.offset, **t})
