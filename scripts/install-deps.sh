@@ -14,6 +14,7 @@ py=/usr/bin/python3
 # The Python reader example decodes LZ4 / Zstd payloads with these (Debian packages both).
 "$py" -c 'import lz4.block' >/dev/null 2>&1 || need+=(python3-lz4)
 "$py" -c 'import zstandard' >/dev/null 2>&1 || need+=(python3-zstandard)
+"$py" -c 'import crc32c' >/dev/null 2>&1 || need+=(python3-crc32c)
 command -v mount >/dev/null 2>&1 || need+=(mount)
 
 if [ ${#need[@]} -gt 0 ]; then

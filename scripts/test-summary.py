@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Sums the Surefire XML reports of every module and prints one closing line: 'N passed, N failed, N skipped'."""
+"""Sums the Surefire and Failsafe XML reports of every module and prints one closing line: 'N passed, N failed, N skipped'."""
 import glob
 import sys
 import xml.etree.ElementTree as ET
 
 tests = failures = errors = skipped = 0
-for path in glob.glob("**/target/surefire-reports/TEST-*.xml", recursive=True):
+for path in glob.glob("**/target/*-reports/TEST-*.xml", recursive=True):
     root = ET.parse(path).getroot()
     tests += int(root.get("tests", 0))
     failures += int(root.get("failures", 0))
