@@ -61,8 +61,15 @@ public final class TokenpathAgent {
     private static ClassLoader isolatedLoader(Instrumentation inst) throws Exception {
         File jar = agentJar();
         JarFile jf = new JarFile(jar);
-        if (inst != null) inst.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar(jf)));
-        return new IsolatedClassLoader(jf, jar.toURI().toURL(), ClassLoader.getPlatformClassLoader());
+        File bridge = extractBootstrapJar(jf);
+        ClassLoader parent = ClassLoader.getPlatformClassLoader();
+        if (inst != null) {
+            inst.appendToBootstrapClassLoaderSearch(new JarFile(bridge));
+        } else {
+            // Standalone commands weave nothing: the bridge only has to be loadable, not global.
+            parent = new java.net.URLClassLoader(new URL[] {bridge.toURI().toURL()}, parent);
+        }
+        return new IsolatedClassLoader(jf, jar.toURI().toURL(), parent);
     }
 
     private static File agentJar() throws Exception {

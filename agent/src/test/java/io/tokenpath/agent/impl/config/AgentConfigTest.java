@@ -50,6 +50,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void everyKeyIsDocumentedWithItsDefault() throws Exception {
+        String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
+        for (Map.Entry<String, String[]> e : AgentConfig.KEYS.entrySet()) {
+            String def = e.getValue()[0].isEmpty() ? "–" : "`" + e.getValue()[0] + "`";
+            assertTrue(doc.contains("| `" + e.getKey() + "` | " + def + " |"), "docs/configuration.md lacks " + e.getKey() + " with default " + def);
+        }
+    }
+
+    @Test
     void captureKeysPassThroughForCaptureRuntimeToValidate() {
         AgentConfig c = AgentConfig.load("capture.preset=max,capture.output=/tmp/x.stream", new Properties(), Map.of());
         assertEquals(Map.of("preset", "max", "output", "/tmp/x.stream"), c.captureKeys());
