@@ -47,6 +47,7 @@ public final class AgentMain {
         ClientLabels clients = new ClientLabels(cfg.integer("client.max", 1, 10_000));
         RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
                 cfg.get("provider.name"), log);
+        TokenMetrics.waitingGauge(meter, tracker::waiting);
         Bridge.install(tracker);
 
         Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),

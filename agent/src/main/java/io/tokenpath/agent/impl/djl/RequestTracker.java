@@ -22,6 +22,7 @@ public final class RequestTracker implements Hooks {
     private final String provider;
     private final AgentLog log;
     private final ThreadLocal<Timeline> current = new ThreadLocal<>();
+    private final java.util.concurrent.atomic.AtomicLong executorWaiting = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<long[]> innerModelNanos = ThreadLocal.withInitial(() -> new long[1]);
     private final ConcurrentHashMap<String, Labels> labels = new ConcurrentHashMap<>();
 
@@ -131,6 +132,7 @@ public final class RequestTracker implements Hooks {
             m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
                     .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
             m.requestsRunning.add(-1, l.running);
+            io.tokenpath.agent.bootstrap.Handoff.requestFinished();
         } catch (Throwable e) {
             failed("requestEnd", e);
         }
@@ -223,17 +225,22 @@ public final class RequestTracker implements Hooks {
 
     @Override
     public void taskQueued(RequestContext ctx) {
-        m.requestsWaiting.add(1);
+        executorWaiting.incrementAndGet();
     }
 
     @Override
     public void taskStarted(RequestContext ctx) {
-        m.requestsWaiting.add(-1);
+        executorWaiting.decrementAndGet();
     }
 
     @Override
     public void taskRejected(RequestContext ctx) {
-        m.requestsWaiting.add(-1);
+        executorWaiting.decrementAndGet();
+    }
+
+    /** Requests waiting now: tasks queued to executors plus jobs in blocking queues, both from request threads. */
+    public long waiting() {
+        return executorWaiting.get() + io.tokenpath.agent.bootstrap.Handoff.pending();
     }
 
     @Override

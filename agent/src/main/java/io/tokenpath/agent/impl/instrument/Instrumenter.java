@@ -69,6 +69,15 @@ public final class Instrumenter {
             b = b.type(named("java.util.concurrent.ThreadPoolExecutor"))
                     .transform(visit(mapping, ExecutorAdvice.class, locator, handler,
                             named("execute").and(takesArguments(Runnable.class))));
+            // Hand-written hand-offs: the bounded queues servers put jobs in. Only the JDK's own blocking queues
+            // (subclasses inherit these methods); the advice is a ThreadLocal read when no request is current.
+            b = b.type(namedOneOf("java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.LinkedBlockingQueue",
+                            "java.util.concurrent.LinkedBlockingDeque"))
+                    .transform(visit(mapping, QueueOfferAdvice.class, locator, handler,
+                            namedOneOf("offer", "put", "add", "offerLast", "putLast", "addLast").and(takesArgument(0, Object.class))
+                                    .and(not(isAbstract()))))
+                    .transform(visit(mapping, QueueTakeAdvice.class, locator, handler,
+                            namedOneOf("take", "poll", "takeFirst", "pollFirst").and(returns(Object.class)).and(not(isAbstract()))));
         }
         b = pointcut(b, plan.requestPointcut(), GenerationAdvice.class, mapping, locator, handler);
         b = pointcut(b, plan.tokenPointcut(), TokenAdvice.class, mapping, locator, handler);

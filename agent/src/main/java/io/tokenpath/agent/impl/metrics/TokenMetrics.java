@@ -41,7 +41,6 @@ public final class TokenMetrics {
     public final LongCounter tokens;
     public final LongCounter requests;
     public final LongUpDownCounter requestsRunning;
-    public final LongUpDownCounter requestsWaiting;
     public final LongCounter instrumentationErrors;
 
     public TokenMetrics(Meter meter, List<Double> ttft, List<Double> itl, List<Double> request) {
@@ -78,10 +77,15 @@ public final class TokenMetrics {
                 .setDescription("Finished generation requests by outcome and finish reason").build();
         requestsRunning = meter.upDownCounterBuilder("tokenpath.requests.running").setUnit("{request}")
                 .setDescription("Generation requests executing now").build();
-        requestsWaiting = meter.upDownCounterBuilder("tokenpath.requests.waiting").setUnit("{request}")
-                .setDescription("Requests queued to an executor and not started yet").build();
         instrumentationErrors = meter.counterBuilder("tokenpath.agent.instrumentation.errors").setUnit("{error}")
                 .setDescription("Failures inside the agent's hooks, suppressed so the application never sees them").build();
+    }
+
+    /** Requests queued (to an executor or a blocking queue) from a request thread and not started yet. */
+    public static void waitingGauge(Meter meter, java.util.function.LongSupplier waiting) {
+        meter.gaugeBuilder("tokenpath.requests.waiting").ofLongs().setUnit("{request}")
+                .setDescription("Requests queued from a request thread (executor task or blocking-queue job) and not started yet")
+                .buildWithCallback(o -> o.record(waiting.getAsLong()));
     }
 
     public static Attributes component(String c) {

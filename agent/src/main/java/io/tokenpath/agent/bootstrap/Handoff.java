@@ -1,0 +1,54 @@
+package io.tokenpath.agent.bootstrap;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * Carries a request's context across a hand-written hand-off: an element put into a BlockingQueue while a request
+ * is being served (a job, usually) takes the context along, and the thread that takes that element out gets it.
+ * This is how inference servers queue work (a bounded queue in front of model workers), so client attribution,
+ * queue time and the waiting count work without code changes.
+ *
+ * <p>Elements are held weakly and compared by equals (jobs are usually identity objects); an element that leaves
+ * the queue by another route (remove, drainTo, clear) is forgotten when it is collected.
+ */
+public final class Handoff {
+    private static final Map<Object, RequestContext> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ThreadLocal<RequestContext> ADOPTED = new ThreadLocal<>();
+    private static volatile int pending;
+
+    private Handoff() {}
+
+    /** After a successful offer/put/add: remember the current request's context for this element. */
+    public static void enqueued(Object element) {
+        RequestContext ctx = RequestContext.current();
+        if (ctx == null || element == null || element instanceof ContextTask) return;
+        PENDING.put(element, ctx);
+        pending = PENDING.size();
+    }
+
+    /** After take/poll returned {@code element}: adopt its context on this thread (until the request finishes). */
+    public static void dequeued(Object element) {
+        if (element == null || pending == 0) return;
+        RequestContext ctx = PENDING.remove(element);
+        pending = PENDING.size();
+        if (ctx == null) return;
+        RequestContext.swap(ctx);
+        ADOPTED.set(ctx);
+    }
+
+    /** The generation on this thread finished: drop a context adopted from a queue. */
+    public static void requestFinished() {
+        RequestContext adopted = ADOPTED.get();
+        if (adopted != null) {
+            ADOPTED.remove();
+            if (RequestContext.current() == adopted) RequestContext.swap(null);
+        }
+    }
+
+    /** Elements queued from a request and not taken out yet: the waiting requests. */
+    public static int pending() {
+        return PENDING.size();
+    }
+}
