@@ -31,14 +31,29 @@ public final class TokenpathAgent {
         start(args, inst, true);
     }
 
-    /** {@code java -jar tokenpath-agent.jar ...}: the standalone commands (version, ...). */
+    /** {@code java -jar tokenpath-agent.jar ...}: attach to a running JVM, or the standalone commands. */
     public static void main(String[] args) throws Exception {
+        if (args.length >= 2 && args[0].equals("attach")) {
+            attach(args[1], args.length > 2 ? args[2] : "");
+            return;
+        }
         ClassLoader cl = isolatedLoader(null);
         Method m = cl.loadClass(IMPL_MAIN).getMethod("main", String[].class);
         try {
             m.invoke(null, (Object) args);
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
+    }
+
+    /** Late attach through the JDK attach API: the target JVM runs {@link #agentmain} with {@code agentArgs}. */
+    private static void attach(String pid, String agentArgs) throws Exception {
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        try {
+            vm.loadAgent(agentJar().getAbsolutePath(), agentArgs);
+            System.out.println("tokenpath agent loaded into JVM " + pid);
+        } finally {
+            vm.detach();
         }
     }
 
