@@ -11,14 +11,9 @@ public class OutputFileException extends IOException {
     private final Path file;
 
     public OutputFileException(Path file, IOException cause) {
-        super("cannot write " + file + ": " + describe(cause), cause);
+        super("cannot write " + file + ": " + FileErrors.describe(cause), cause);
         this.file = file;
     }
 
     public Path file() { return file; }
-
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m;
-    }
 }

@@ -1,5 +1,6 @@
 package io.tokenpath.capture.analysis;
 
+import io.tokenpath.capture.ReferenceStats;
 import io.tokenpath.capture.SampleStreams;
 import io.tokenpath.capture.read.Frame;
 import io.tokenpath.capture.read.FrameKind;
@@ -41,12 +42,12 @@ class ActivationAnalysisTest {
         assertEquals(SampleStreams.LAYERS, a.layers().stream().map(LayerSummary::name).toList());
         for (SampleStreams.Tensor t : lossless.tensors()) {
             ActivationStats got = a.cell(t.layer(), new TokenKey(t.request(), t.step()));
-            ActivationStatsTest.assertClose(ActivationStatsTest.reference(t.values()), got);
+            ReferenceStats.assertClose(ReferenceStats.of(t.values()), got);
         }
         for (String layer : SampleStreams.LAYERS) {
-            float[] all = concat(lossless.of(layer));
+            float[] all = ReferenceStats.concat(lossless.of(layer));
             LayerSummary l = a.layers().stream().filter(x -> x.name().equals(layer)).findFirst().orElseThrow();
-            ActivationStatsTest.assertClose(ActivationStatsTest.reference(all), l.stats());
+            ReferenceStats.assertClose(ReferenceStats.of(all), l.stats());
             assertEquals(7, l.frames());
             assertEquals(0.0, l.maxAbsError());
             assertEquals(all.length * 4L, l.sourceBytes());
@@ -94,7 +95,7 @@ class ActivationAnalysisTest {
         ActivationAnalysis a = analyse(lossy.file(), TensorSelector.all());
         for (LayerSummary l : a.layers()) {
             assertTrue(l.maxAbsError() > 0, l.name() + " is fp16: its error bound must be positive");
-            ActivationStats want = ActivationStatsTest.reference(concat(lossy.of(l.name())));
+            ActivationStats want = ReferenceStats.of(ReferenceStats.concat(lossy.of(l.name())));
             double e = l.maxAbsError();
             assertEquals(want.mean(), l.stats().mean(), e);
             assertEquals(want.min(), l.stats().min(), e);
@@ -102,16 +103,5 @@ class ActivationAnalysisTest {
             assertEquals(want.std(), l.stats().std(), 2 * e);
             assertEquals(want.l2(), l.stats().l2(), e * Math.sqrt(want.count()));
         }
-    }
-
-    static float[] concat(List<SampleStreams.Tensor> ts) {
-        int n = ts.stream().mapToInt(t -> t.values().length).sum();
-        float[] out = new float[n];
-        int at = 0;
-        for (SampleStreams.Tensor t : ts) {
-            System.arraycopy(t.values(), 0, out, at, t.values().length);
-            at += t.values().length;
-        }
-        return out;
     }
 }

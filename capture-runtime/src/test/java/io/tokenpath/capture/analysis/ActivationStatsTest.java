@@ -1,5 +1,6 @@
 package io.tokenpath.capture.analysis;
 
+import io.tokenpath.capture.ReferenceStats;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -8,38 +9,6 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ActivationStatsTest {
-
-    /** The textbook definitions, computed plainly in double: the reference every result is held to. */
-    static ActivationStats reference(float[] v) {
-        double sum = 0;
-        double sq = 0;
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        long zeros = 0;
-        for (float x : v) {
-            sum += x;
-            sq += (double) x * x;
-            min = Math.min(min, x);
-            max = Math.max(max, x);
-            if (x == 0) zeros++;
-        }
-        double mean = sum / v.length;
-        double dev = 0;
-        for (float x : v) dev += (x - mean) * (x - mean);
-        return new ActivationStats(v.length, Math.sqrt(sq), mean, Math.sqrt(dev / v.length), min, max,
-                (double) zeros / v.length, zeros, 0);
-    }
-
-    static void assertClose(ActivationStats want, ActivationStats got) {
-        assertEquals(want.count(), got.count());
-        assertEquals(want.zeros(), got.zeros());
-        assertEquals(want.min(), got.min());
-        assertEquals(want.max(), got.max());
-        assertEquals(want.sparsity(), got.sparsity());
-        assertEquals(want.l2(), got.l2(), 1e-12 * Math.max(1, want.l2()));
-        assertEquals(want.mean(), got.mean(), 1e-12 * Math.max(1, Math.abs(want.mean())));
-        assertEquals(want.std(), got.std(), 1e-12 * Math.max(1, want.std()));
-    }
 
     @Test
     void oneTensorMatchesTheDefinitions() {
@@ -52,7 +21,7 @@ class ActivationStatsTest {
         assertEquals(3.5, s.max());
         assertEquals(3, s.zeros(), "-0.0 is an exact zero too");
         assertEquals(3.0 / 7, s.sparsity(), 1e-15);
-        assertClose(reference(v), s);
+        ReferenceStats.assertClose(ReferenceStats.of(v), s);
     }
 
     @Test
@@ -68,7 +37,7 @@ class ActivationStatsTest {
             all = Arrays.copyOf(all, at + part.length);
             System.arraycopy(part, 0, all, at, part.length);
         }
-        assertClose(reference(all), acc.snapshot());
+        ReferenceStats.assertClose(ReferenceStats.of(all), acc.snapshot());
     }
 
     /**

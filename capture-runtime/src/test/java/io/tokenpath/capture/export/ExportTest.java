@@ -1,5 +1,6 @@
 package io.tokenpath.capture.export;
 
+import io.tokenpath.capture.ReferenceStats;
 import io.tokenpath.capture.SampleStreams;
 import io.tokenpath.capture.config.CaptureConfig;
 import io.tokenpath.capture.config.Preset;
@@ -52,7 +53,7 @@ class ExportTest {
             assertArrayEquals(new long[] {13, SampleStreams.HIDDEN}, f.shape());
             assertFalse(f.fortranOrder());
             List<SampleStreams.Tensor> ts = sample.of(l.layer());
-            assertArrayEquals(concat(ts), f.data(), l.layer());
+            assertArrayEquals(ReferenceStats.concat(ts), f.data(), l.layer());
             List<String> index = Files.readAllLines(l.index(), StandardCharsets.UTF_8);
             assertEquals("row_start,rows,request_id,step,shape,frame_offset", index.get(0));
             assertEquals(8, index.size());
@@ -99,7 +100,8 @@ class ExportTest {
             at += d.length;
         }
         assertArrayEquals(want, NpyFile.read(l.npyFiles().get(0)).data());
-        assertFalse(Arrays.equals(concat(lossy.of("model.layers.1.mlp")), want), "fp16 must actually have changed values");
+        assertFalse(Arrays.equals(ReferenceStats.concat(lossy.of("model.layers.1.mlp")), want),
+                "fp16 must actually have changed values");
     }
 
     @Test
@@ -179,16 +181,5 @@ class ExportTest {
             assertArrayEquals(shape, NpyFile.read(p).shape());
         }
         assertTrue(new String(NpyHeader.of("<f4", new long[] {5}), StandardCharsets.US_ASCII).contains("'shape': (5,)"));
-    }
-
-    static float[] concat(List<SampleStreams.Tensor> ts) {
-        int n = ts.stream().mapToInt(t -> t.values().length).sum();
-        float[] out = new float[n];
-        int at = 0;
-        for (SampleStreams.Tensor t : ts) {
-            System.arraycopy(t.values(), 0, out, at, t.values().length);
-            at += t.values().length;
-        }
-        return out;
     }
 }
