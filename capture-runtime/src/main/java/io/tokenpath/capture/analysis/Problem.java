@@ -10,9 +10,15 @@ import io.tokenpath.capture.read.Frame;
  */
 public record Problem(long offset, String frameName, String message) {
 
-    /** A frame whose data failed to decode; the exception's offset suffix is dropped (the offset is a field). */
+    /**
+     * A frame whose data failed to decode. The reader wraps format errors to add the frame's name and offset
+     * ("tensor 'x': CRC32C mismatch ... (at byte offset N)"); both are fields here, so the innermost format error's
+     * own words are the message.
+     */
     static Problem of(Frame f, StreamFormatException e) {
-        return new Problem(e.offset() >= 0 ? e.offset() : f.offset(), f.name(), e.reason());
+        StreamFormatException inner = e;
+        while (inner.getCause() instanceof StreamFormatException c) inner = c;
+        return new Problem(e.offset() >= 0 ? e.offset() : f.offset(), f.name(), inner.reason());
     }
 
     static Problem of(Frame f, String message) {
