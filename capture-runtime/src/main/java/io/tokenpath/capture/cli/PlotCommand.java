@@ -103,7 +103,8 @@ final class PlotCommand implements Command {
         String title = stat.description() + " of activations per layer and token: " + args.file().getFileName()
                 + (request != Long.MIN_VALUE ? ", request " + request : "");
         String xTitle = oneRequest ? "token step" : "request and token step";
-        return new HeatMap(title, xTitle, "layer", stat.description(), rows, columns, values, separators);
+        // The colour bar has a narrow column for its label: the short name there, the description in the title.
+        return new HeatMap(title, xTitle, "layer", stat.lowerName(), rows, columns, values, separators);
     }
 
     private static void write(BufferedImage img, Path png) throws IOException {
