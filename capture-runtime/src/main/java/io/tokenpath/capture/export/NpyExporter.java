@@ -117,11 +117,12 @@ public final class NpyExporter {
             if (f.offset() >= limit) break;
             LayerPlan p = plans.get(f.name());
             int k = cursor.merge(f.name(), 1, Integer::sum) - 1;
-            Placement pl = p.frames.get(k);
-            if (pl.offset != f.offset()) {
-                throw new StreamFormatException("stream changed during export: expected frame '" + f.name()
-                        + "' at offset " + pl.offset, f.offset());
+            if (p == null || k >= p.frames.size() || p.frames.get(k).offset != f.offset()) {
+                // The file was replaced or rewritten between the passes; the plan no longer describes it.
+                throw new StreamFormatException("stream changed during export: frame '" + f.name()
+                        + "' was not there in the first pass", f.offset());
             }
+            Placement pl = p.frames.get(k);
             ByteBuffer data = Float32Out.littleEndian(f.decode().floats());
             List<Path> npy = files.get(f.name());
             if (p.lastDims.size() > 1) {

@@ -76,11 +76,12 @@ public final class SafetensorsExporter {
             int k = 0;
             for (Frame f : selector.select(reader)) {
                 if (f.offset() >= limit) break;
-                Entry e = entries.get(k++);
-                if (e.offset != f.offset()) {
-                    throw new StreamFormatException("stream changed during export: expected a frame at offset "
-                            + e.offset, f.offset());
+                if (k >= entries.size() || entries.get(k).offset != f.offset()) {
+                    // The file was replaced or rewritten between the passes; the header no longer describes it.
+                    throw new StreamFormatException("stream changed during export: frame '" + f.name()
+                            + "' was not there in the first pass", f.offset());
                 }
+                Entry e = entries.get(k++);
                 write(ch, file, Float32Out.littleEndian(f.decode().floats()), dataStart + e.begin);
             }
         }
