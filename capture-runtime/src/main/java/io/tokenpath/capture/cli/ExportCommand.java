@@ -51,15 +51,12 @@ final class ExportCommand implements Command {
         }
         TensorSelector sel = SelectorOptions.from(args);
         try (StreamReader r = StreamReader.open(args.file())) {
-            if (!r.end().isClean()) {
-                err.println(StreamCli.PROGRAM + " export: note: " + args.file() + " ends in a " + r.end()
-                        + "; exporting the frames before offset " + r.end().offset());
-            }
+            SelectedAnalysis.noteTornTail(name(), args, r.end(), err);
             boolean any = false;
             if (!format.equals("safetensors")) any |= exportNpy(r, sel, dir, out);
             if (!format.equals("npy")) any |= exportSafetensors(r, sel, dir, out);
             if (!any) {
-                err.println(StreamCli.PROGRAM + " export: no tensor frame in " + args.file() + " matches " + sel);
+                SelectedAnalysis.nothingSelected(name(), args, sel, err);
                 return ExitCode.FAILED;
             }
         }

@@ -1,5 +1,7 @@
 package io.tokenpath.capture.cli;
 
+import io.tokenpath.capture.util.Json;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -23,25 +25,11 @@ final class Fmt {
         return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.2f", r);
     }
 
-    /** A token's text for a table cell: quoted, control characters escaped, long text shortened. */
+    /** A token's text for a table cell: quoted and escaped as a JSON string, long text shortened ("..." after). */
     static String token(String text) {
         if (text == null) return "-";
-        StringBuilder sb = new StringBuilder("\"");
-        int i = 0;
-        for (; i < text.length() && sb.length() < 20; i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '\n': sb.append("\\n"); break;
-                case '\t': sb.append("\\t"); break;
-                case '\r': sb.append("\\r"); break;
-                case '"': sb.append("\\\""); break;
-                default:
-                    if (c < 0x20) sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-                    else sb.append(c);
-            }
-        }
-        if (i < text.length()) sb.append("...");
-        return sb.append('"').toString();
+        int max = 16;
+        return text.length() <= max ? Json.write(text) : Json.write(text.substring(0, max)) + "...";
     }
 
     /** A JSON-ish map as "k=v, k=v" (nested maps in braces). */

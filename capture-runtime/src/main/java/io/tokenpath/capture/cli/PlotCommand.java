@@ -7,7 +7,6 @@ import io.tokenpath.capture.analysis.Statistic;
 import io.tokenpath.capture.analysis.TokenSummary;
 import io.tokenpath.capture.plot.HeatMap;
 import io.tokenpath.capture.plot.HeatMapRenderer;
-import io.tokenpath.capture.read.StreamReader;
 import io.tokenpath.capture.read.TensorSelector;
 import io.tokenpath.capture.util.OutputFileException;
 
@@ -58,18 +57,8 @@ final class PlotCommand implements Command {
         int width = args.intValue("width", 1200, HeatMapRenderer.MIN_WIDTH, 16384);
         int height = args.intValue("height", 800, HeatMapRenderer.MIN_HEIGHT, 16384);
         TensorSelector sel = SelectorOptions.from(args);
-        ActivationAnalysis a;
-        try (StreamReader r = StreamReader.open(args.file())) {
-            a = ActivationAnalysis.run(r, sel);
-        }
-        if (!a.end().isClean()) {
-            err.println(StreamCli.PROGRAM + " plot: note: " + args.file() + " ends in a " + a.end()
-                    + "; plotting the frames before offset " + a.end().offset());
-        }
-        if (a.layers().isEmpty()) {
-            err.println(StreamCli.PROGRAM + " plot: no tensor frame in " + args.file() + " matches " + sel);
-            return ExitCode.FAILED;
-        }
+        ActivationAnalysis a = SelectedAnalysis.run(name(), args, sel, err);
+        if (a == null) return ExitCode.FAILED;
         HeatMap map = heatMap(args, a, stat);
         BufferedImage img = HeatMapRenderer.render(map, width, height);
         write(img, png);

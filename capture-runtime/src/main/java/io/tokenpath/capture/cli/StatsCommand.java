@@ -5,7 +5,6 @@ import io.tokenpath.capture.analysis.ActivationStats;
 import io.tokenpath.capture.analysis.LayerSummary;
 import io.tokenpath.capture.analysis.TokenKey;
 import io.tokenpath.capture.analysis.TokenSummary;
-import io.tokenpath.capture.read.StreamReader;
 import io.tokenpath.capture.read.TensorSelector;
 import io.tokenpath.capture.util.Json;
 
@@ -43,20 +42,9 @@ final class StatsCommand implements Command {
     @Override
     public int run(CliArgs args, PrintStream out, PrintStream err) throws IOException, UsageException {
         TensorSelector sel = SelectorOptions.from(args);
-        ActivationAnalysis a;
-        long fileSize;
-        try (StreamReader r = StreamReader.open(args.file())) {
-            a = ActivationAnalysis.run(r, sel);
-            fileSize = r.fileSize();
-        }
-        if (!a.end().isClean()) {
-            err.println(StreamCli.PROGRAM + " stats: note: " + args.file() + " ends in a " + a.end()
-                    + "; the statistics cover the frames before offset " + a.end().offset());
-        }
-        if (a.layers().isEmpty()) {
-            err.println(StreamCli.PROGRAM + " stats: no tensor frame in " + args.file() + " matches " + sel);
-            return ExitCode.FAILED;
-        }
+        ActivationAnalysis a = SelectedAnalysis.run(name(), args, sel, err);
+        if (a == null) return ExitCode.FAILED;
+        long fileSize = a.end().fileSize();
         if (args.flag("json")) {
             out.print(Json.writePretty(toJson(args, a, fileSize)));
         } else {
