@@ -39,7 +39,7 @@ final class ExportCommand implements Command {
 
     @Override
     public Set<String> valued() {
-        return Set.of("out", "format", "layer", "request", "steps");
+        return SelectorOptions.plus("out", "format");
     }
 
     @Override

@@ -42,7 +42,7 @@ final class PlotCommand implements Command {
 
     @Override
     public Set<String> valued() {
-        return Set.of("out", "stat", "layer", "request", "steps", "width", "height");
+        return SelectorOptions.plus("out", "stat", "width", "height");
     }
 
     @Override

@@ -11,6 +11,13 @@ final class SelectorOptions {
     static final Set<String> NAMES = Set.of("layer", "request", "steps");
     static final String SYNOPSIS = "[--layer REGEX] [--request N] [--steps A..B]";
 
+    /** A command's own valued options plus the selection options. */
+    static Set<String> plus(String... own) {
+        Set<String> s = new java.util.HashSet<>(NAMES);
+        s.addAll(Set.of(own));
+        return Set.copyOf(s);
+    }
+
     static TensorSelector from(CliArgs a) throws UsageException {
         TensorSelector s = TensorSelector.all();
         String layer = a.value("layer");
