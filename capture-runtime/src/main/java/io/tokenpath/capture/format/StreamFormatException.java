@@ -6,6 +6,7 @@ package io.tokenpath.capture.format;
  */
 public class StreamFormatException extends java.io.IOException {
     private final long offset;
+    private final String reason;
 
     public StreamFormatException(String message) {
         this(message, -1, null);
@@ -18,10 +19,14 @@ public class StreamFormatException extends java.io.IOException {
     public StreamFormatException(String message, long offset, Throwable cause) {
         super(offset >= 0 ? message + " (at byte offset " + offset + ")" : message, cause);
         this.offset = offset;
+        this.reason = message;
     }
 
     /** Byte offset in the stream of the frame at fault, or -1 when the error is not tied to a position. */
     public long offset() { return offset; }
+
+    /** What was wrong, without the offset suffix: for reports that print the offset in a column of their own. */
+    public String reason() { return reason; }
 
     /** The same error, now tied to the frame at {@code frameOffset} (used when a frame's data is decoded later). */
     public StreamFormatException at(long frameOffset) {

@@ -57,6 +57,11 @@ public record TensorHeader(
         return n;
     }
 
+    /** Bytes of the stored tensor in its source dtype: what the producer handed over (after sampling). */
+    public long sourceByteCount() {
+        return Math.multiplyExact(elementCount(), (long) sourceDType.size());
+    }
+
     /** Element type of the stored payload once decompressed (before the inverse transform). */
     public DType storedDType() {
         switch (transform) {
