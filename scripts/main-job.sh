@@ -17,7 +17,7 @@ STREAM="$OUT/demo.stream"
 cli() { java -Djava.awt.headless=true -jar "$JAR" "$@"; }
 
 echo "== writing a capture: 4 concurrent requests, 16-token prompts, 48 new tokens, 6 layers x 512 hidden"
-cli demo --out "$STREAM" --preset "${TOKENPATH_PRESET:-balanced}" --requests 4 --prompt 16 --tokens 48 --layers 6 --hidden 512
+cli demo "$STREAM" --preset "${TOKENPATH_PRESET:-balanced}" --requests 4 --prompt 16 --tokens 48 --layers 6 --hidden 512
 echo
 echo "== tokenpath-stream inspect"
 cli inspect "$STREAM"

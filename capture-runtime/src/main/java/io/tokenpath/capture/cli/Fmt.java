@@ -10,6 +10,19 @@ final class Fmt {
     private Fmt() {}
 
     /** 12,345 */
+    /** Bytes in binary units: "512 B", "1.5 KiB", "20.3 MiB". */
+    static String bytes(long n) {
+        if (n < 1024) return n + " B";
+        String[] u = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int k = -1;
+        while (v >= 1024 && k < u.length - 1) {
+            v /= 1024;
+            k++;
+        }
+        return String.format(java.util.Locale.ROOT, "%.1f %s", v, u[k]);
+    }
+
     static String count(long n) {
         return String.format(Locale.ROOT, "%,d", n);
     }

@@ -31,7 +31,7 @@ public final class StreamCli {
 
     static {
         for (Command c : List.of(new InspectCommand(), new VerifyCommand(), new StatsCommand(), new ExportCommand(),
-                new PlotCommand())) {
+                new PlotCommand(), new DemoCommand())) {
             COMMANDS.put(c.name(), c);
         }
     }
