@@ -353,7 +353,7 @@ class StreamCliTest {
         assertTrue(none.err.contains("usage: tokenpath-stream <command> [options] <file>"), none.err);
 
         Run unknown = cli("frobnicate", sample.file()).expect(64);
-        assertTrue(unknown.err.contains("unknown command 'frobnicate' (commands: inspect, verify, stats, export, plot)"), unknown.err);
+        assertTrue(unknown.err.contains("unknown command 'frobnicate' (commands: inspect, verify, stats, export, plot, demo)"), unknown.err);
 
         List<Object[]> bad = new ArrayList<>();
         bad.add(new Object[] {new Object[] {"inspect", "--bogus", sample.file()}, "unknown option --bogus for 'inspect'"});

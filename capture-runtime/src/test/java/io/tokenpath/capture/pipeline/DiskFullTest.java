@@ -59,6 +59,9 @@ class DiskFullTest {
         for (int step = 0; step < 40; step++) {
             cap.captureTensor("00layer", new long[] {16, 1024}, 1, step, v);
             cap.recordToken(1, step, step, "t", false);
+            // A durable point before the disk fills, whatever the writer's batching: the checkpoint must then
+            // survive the failure for a resume.
+            if (step == 3) assertTrue(cap.flush(10_000), "flush before the disk is full");
         }
         IOException e = assertThrows(IOException.class, cap::close);
         assertTrue(e.getMessage().contains("No space left"), e.getMessage());
