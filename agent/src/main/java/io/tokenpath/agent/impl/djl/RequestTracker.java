@@ -98,8 +98,9 @@ public final class RequestTracker implements Hooks {
             Labels l = labels(modelName(generator), ctx == null ? "text_completion" : ctx.operation,
                     ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
-            t = new Timeline(now, origin, l, batch, batch * length, length, generator,
-                    search.equals("beam") || search.equals("contrastive"));
+            // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
+            // greedy and contrastive call their step function once per token, the first included.
+            t = new Timeline(now, origin, l, batch, batch * length, length, generator, search.equals("beam"));
             current.set(t);
             m.requestsRunning.add(1, l.running);
             if (ctx != null) m.queueTime.record((now - origin) / NANOS, l.base);
@@ -206,7 +207,7 @@ public final class RequestTracker implements Hooks {
             m.modelCallDuration.record(model / NANOS, TokenMetrics.component("model"));
             m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
             Timeline t = current.get();
-            // Beam and contrastive search emit their first token from the prefill call itself, with no step call.
+            // Beam search emits its first token from the prefill call itself, with no step call.
             if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) tokenAt(t, now);
         } catch (Throwable e) {
             failed("modelCallEnd", e);
