@@ -20,11 +20,23 @@ public final class Handoff {
 
     private Handoff() {}
 
-    /** After a successful offer/put/add: remember the current request's context for this element. */
-    public static void enqueued(Object element) {
+    /**
+     * Before an offer/put/add: remember the current request's context for this element. Registered before the
+     * element is in the queue, because a waiting consumer can take it out before the offer even returns.
+     *
+     * @return true if registered (the caller must {@link #cancel} it if the element does not go in)
+     */
+    public static boolean enqueuing(Object element) {
         RequestContext ctx = RequestContext.current();
-        if (ctx == null || element == null || element instanceof ContextTask) return;
+        if (ctx == null || element == null || element instanceof ContextTask) return false;
         PENDING.put(element, ctx);
+        pending = PENDING.size();
+        return true;
+    }
+
+    /** The offer failed (queue full) or threw: the element never entered the queue. */
+    public static void cancel(Object element) {
+        PENDING.remove(element);
         pending = PENDING.size();
     }
 
