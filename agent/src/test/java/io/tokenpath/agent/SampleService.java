@@ -1,0 +1,108 @@
+package io.tokenpath.agent;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The real sample LLM service (samples/target/tokenpath-samples.jar, DJL + PyTorch) in its own JVM with the real
+ * agent jar attached, as a user runs it; and the real load generator against it.
+ */
+final class SampleService implements AutoCloseable {
+    static final Path SAMPLES_JAR = Path.of("..", "samples", "target", "tokenpath-samples.jar");
+    static final List<String> DJL_FLAGS = List.of("-Dai.djl.offline=true", "-DOPT_OUT_TRACKING=true",
+            "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1");
+
+    final Process process;
+    final int port;
+    final int metricsPort;
+    final Path log;
+
+    private SampleService(Process process, int port, int metricsPort, Path log) {
+        this.process = process;
+        this.port = port;
+        this.metricsPort = metricsPort;
+        this.log = log;
+    }
+
+    static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    static SampleService start(String agentArgs, String... serverArgs) throws Exception {
+        assertTrue(Files.isRegularFile(SAMPLES_JAR), "samples jar not built (mvn package builds samples before the agent): "
+                + SAMPLES_JAR.toAbsolutePath());
+        int metricsPort = LateAttachIT.freePort();
+        Path log = Files.createTempFile("tokenpath-sample-server", ".log");
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath()
+                + "=metrics.host=127.0.0.1,metrics.port=" + metricsPort + (agentArgs.isEmpty() ? "" : "," + agentArgs)));
+        cmd.addAll(DJL_FLAGS);
+        cmd.addAll(List.of("-jar", SAMPLES_JAR.toString(), "server", "--port", "0"));
+        cmd.addAll(List.of(serverArgs));
+        Process p = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream()));
+        String line;
+        int port = -1;
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (System.currentTimeMillis() < deadline && (line = out.readLine()) != null) {
+            if (line.startsWith("LISTENING ")) {
+                port = Integer.parseInt(line.substring(10).trim());
+                break;
+            }
+        }
+        if (port < 0) {
+            p.destroyForcibly();
+            fail("sample server did not start; its log:\n" + Files.readString(log));
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        Thread drain = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        });
+        drain.setDaemon(true);
+        drain.start();
+        return new SampleService(p, port, metricsPort, log);
+    }
+
+    String metrics() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + metricsPort + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode());
+        return r.body();
+    }
+
+    /** Runs the load generator (a separate JVM, measuring from the client side); returns its JSON report. */
+    Path load(String... loadArgs) throws Exception {
+        Path json = Files.createTempFile("tokenpath-load", ".json");
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", SAMPLES_JAR.toString(), "load",
+                "--url", "http://127.0.0.1:" + port, "--json", json.toString()));
+        cmd.addAll(List.of(loadArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(300, TimeUnit.SECONDS), "load generator timed out");
+        assertEquals(0, p.exitValue(), "load generator failed:\n" + out);
+        return json;
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) process.destroyForcibly();
+    }
+}
