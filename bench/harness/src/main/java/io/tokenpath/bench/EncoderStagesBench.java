@@ -87,10 +87,35 @@ final class EncoderStagesBench {
                 }
             }
         }
+        // LZ4 variants on the shuffled tensor: lz4-java's fast-reset JNI compressor (state reused, acceleration
+        // settable), and compressing only the two high byte planes (sign/exponent/top mantissa) while the two low
+        // mantissa planes, which are close to random, are stored.
+        for (int accel : new int[] {1, 8}) {
+            try (net.jpountz.lz4.LZ4JNIFastResetCompressor fr = net.jpountz.lz4.LZ4Factory.nativeInstance().fastResetCompressor(accel)) {
+                int[] clen = new int[1];
+                t.add(withRatio(time("lz4 fastReset accel " + accel + " (shuffled input)", "2 MiB", len, seconds,
+                        () -> clen[0] = fr.compress(shuffled, 0, len, out, 0, out.capacity())), len, clen[0]));
+            }
+        }
+        try (BlockCompressor bc = BlockCompressor.create(Codec.LZ4, 1)) {
+            int[] clen = new int[1];
+            Timing top = time("lz4 top 2 byte planes only (shuffled)", "2 MiB", len, seconds,
+                    () -> clen[0] = bc.compress(shuffled, len / 2, len / 2, out, 0, out.capacity()));
+            t.add(new Timing(top.stage, top.what, top.mbps, top.usPerOp, "ratio " + Table.f((double) len / (len / 2 + clen[0]), 3)
+                    + " (low planes stored)"));
+        }
         t.add(time("fp16 forward (Transforms)", "2 MiB", len, seconds,
                 () -> Transforms.forward(Transform.FP16, src, 0, len / 4, work, 0, 64)));
         t.add(time("int8_block64 forward (Transforms)", "2 MiB", len, seconds,
                 () -> Transforms.forward(Transform.INT8_BLOCK, src, 0, len / 4, work, 0, 64)));
+        ChunkedHalf ch = new ChunkedHalf(16384);
+        double e1 = Transforms.forward(Transform.FP16, src, 0, len / 4, work, 0, 64);
+        double e2 = ch.toHalf(src, 0, len / 4, shuffledCopy(work, len / 2), 0);
+        if (e1 != e2 || !work.duplicate().limit(len / 2).equals(scratchHalf.duplicate().limit(len / 2))) {
+            throw new IllegalStateException("candidate fp16 differs from Transforms.forward");
+        }
+        t.add(time("fp16 forward candidate (chunked heap arrays)", "2 MiB", len, seconds,
+                () -> ch.toHalf(src, 0, len / 4, work, 0)));
 
         // Whole PayloadEncoder.encode per capture-writer mode (each op = copy the source in, then encode in place).
         double copyUs = t.get(0).usPerOp;
@@ -138,6 +163,50 @@ final class EncoderStagesBench {
         }
         System.out.println();
         System.out.println(res);
+    }
+
+    private static ByteBuffer scratchHalf;
+
+    /** A second buffer for the candidate fp16 output, compared with the first afterwards. */
+    private static ByteBuffer shuffledCopy(ByteBuffer like, int len) {
+        scratchHalf = ByteBuffer.allocateDirect(len).order(ByteOrder.LITTLE_ENDIAN);
+        return scratchHalf;
+    }
+
+    /**
+     * Candidate fp16 forward (not capture-runtime code): the same HalfFloat conversion and error measurement as
+     * Transforms, but floats are bulk-copied from the direct buffer into a float[] chunk and halves bulk-copied out
+     * of a short[], so the per-element loop runs on heap arrays instead of absolute ByteBuffer accesses.
+     */
+    static final class ChunkedHalf {
+        private final float[] in;
+        private final short[] outHalves;
+
+        ChunkedHalf(int chunk) {
+            in = new float[chunk];
+            outHalves = new short[chunk];
+        }
+
+        double toHalf(ByteBuffer src, int srcOff, int n, ByteBuffer dst, int dstOff) {
+            java.nio.FloatBuffer f = src.duplicate().position(srcOff).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            java.nio.ShortBuffer o = dst.duplicate().position(dstOff).slice().order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+            double maxErr = 0;
+            for (int i0 = 0; i0 < n; i0 += in.length) {
+                int m = Math.min(in.length, n - i0);
+                f.get(i0, in, 0, m);
+                float chunkMax = 0;
+                for (int i = 0; i < m; i++) {
+                    float x = in[i];
+                    short h = io.tokenpath.capture.codec.HalfFloat.fromFloat(x);
+                    outHalves[i] = h;
+                    float err = Math.abs(io.tokenpath.capture.codec.HalfFloat.toFloat(h) - x);
+                    if (err > chunkMax) chunkMax = err;
+                }
+                o.put(i0, outHalves, 0, m);
+                if (chunkMax > maxErr) maxErr = chunkMax;
+            }
+            return maxErr;
+        }
     }
 
     /** Candidate B must equal ByteShuffle, also on lengths with a partial group and trailing bytes. */
