@@ -49,6 +49,9 @@ final class CaptureWriterBench {
     static final int DECODE_STEPS = 64;
     static final double GB = 1e9;
 
+    /** Whether buffered measurements start from recycled page-cache memory (see {@link #prewarm(Path, long)}). */
+    static boolean prewarm = true;
+
     static List<Mode> allModes() {
         List<Mode> m = new ArrayList<>();
         m.add(Mode.lossless("none", Codec.NONE, false, 3));
@@ -81,6 +84,7 @@ final class CaptureWriterBench {
         double capSeconds = a.decimal("max-seconds", 60);
         boolean dd = a.bool("dd", true);
         boolean profile = a.bool("profile", false);
+        prewarm = a.bool("prewarm", true);
         int rounds = a.integer("rounds", 2);
         long maxMemory = a.size("max-memory", 512L << 20);
         int threads = a.integer("threads", 2);
@@ -106,9 +110,13 @@ final class CaptureWriterBench {
         List<Dd> refs = new ArrayList<>();
         List<Dd> ddDirectRuns = new ArrayList<>();
         long ddBytes = Math.max(8L << 20, noneBytes / (8L << 20) * (8L << 20));
-        if (dd) refs.add(dd(dir, "dd_fdatasync", ddBytes, "/dev/zero", "conv=fdatasync"));
+        if (dd) {
+            prewarm(dir, ddBytes);
+            refs.add(dd(dir, "dd_fdatasync", ddBytes, "/dev/zero", "conv=fdatasync"));
+        }
         if (a.bool("java-write", true)) {
             // The writer thread's two possible I/O paths on this disk, without the capture pipeline around them.
+            prewarm(dir, ddBytes);
             refs.add(javaWrite(dir, "java_buffered_fsync", ddBytes, hidden, false));
             refs.add(javaWrite(dir, "java_odirect", ddBytes, hidden, true));
             refs.add(javaWriteOverlapped(dir, "java_odirect_2buf", ddBytes, hidden));
@@ -178,7 +186,7 @@ final class CaptureWriterBench {
             if (ddDirect > 0) res.append(String.format(Locale.ROOT, " %s_pct_of_dd=%.1f", r.mode.key(), 100 * r.inputGbps() / ddDirect));
             if (r.mode.codec() != Codec.NONE || r.mode.lossy()) res.append(String.format(Locale.ROOT, " %s_ratio=%.3f", r.mode.key(), r.ratio()));
         }
-        res.append(" drops=").append(drops).append(" rounds=").append(rounds).append(" encoder_threads=").append(threads)
+        res.append(" drops=").append(drops).append(" prewarm=").append(prewarm).append(" rounds=").append(rounds).append(" encoder_threads=").append(threads)
                 .append(" cpus=").append(cpus);
         System.out.println();
         System.out.println(res);
@@ -224,6 +232,7 @@ final class CaptureWriterBench {
     static Run measure(Mode m, Path dir, ByteBuffer hidden, ByteBuffer gelu, long targetBytes, double capSeconds,
             int threads, long maxMemory, boolean profile) throws Exception {
         sync();
+        prewarm(dir, targetBytes);
         Path out = dir.resolve("cw-" + m.key() + ".stream");
         CaptureConfig cfg = m.apply(CaptureConfig.builder(Preset.BALANCED)).output(out).threads(threads)
                 .maxMemory(maxMemory).maxTensor(4L << 20).policy(OverflowPolicy.BLOCK).sidecar(false)
@@ -388,6 +397,36 @@ final class CaptureWriterBench {
         System.out.printf(Locale.ROOT, "  %-18s %6.3f GB/s  (8 MiB O_DIRECT writes, staging copy on a 2nd thread into 2"
                 + " aligned buffers, fsync at the end)%n", label, d.gbps());
         return d;
+    }
+
+    private static ByteBuffer zeros;
+
+    /**
+     * Untimed: writes {@code bytes} of zeros through the page cache to a scratch file and deletes it (no fsync, so
+     * the disk sees little of it), right before a buffered measurement. On a VM whose free memory goes back to the
+     * host (virtio-balloon free page reporting, as on the machine this was written on), the first write into
+     * memory the guest has not touched lately pays a host fault per page: a first 2 GiB buffered write ran at 0.29
+     * GB/s, the next ones at 4-5 GB/s. Without this, whichever mode follows an O_DIRECT dd pays that and looks 3-4x
+     * slower than the next one with the same I/O. {@code --prewarm false} shows the cold numbers.
+     */
+    static void prewarm(Path dir, long bytes) throws IOException {
+        if (!prewarm) return;
+        if (zeros == null) zeros = ByteBuffer.allocateDirect(8 << 20);
+        Path p = dir.resolve("prewarm.bin");
+        long t0 = System.nanoTime();
+        long done = 0;
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (done < bytes) {
+                ByteBuffer z = zeros.duplicate();
+                z.limit((int) Math.min(z.capacity(), bytes - done));
+                while (z.hasRemaining()) done += ch.write(z);
+            }
+        } finally {
+            Files.deleteIfExists(p);
+        }
+        System.out.printf(Locale.ROOT, "    (untimed page-cache prewarm: %s at %.2f GB/s)%n", human(done),
+                done / ((System.nanoTime() - t0) / 1e9) / GB);
     }
 
     private static final Pattern DD_LINE = Pattern.compile("^(\\d+) bytes .* copied, ([0-9.]+) s", Pattern.MULTILINE);
