@@ -154,8 +154,10 @@ final class EncoderStagesBench {
                 res.append(String.format(Locale.ROOT, " %s_mbps=%.0f", k, x.mbps));
             }
         }
-        res.append(String.format(Locale.ROOT, " fp16_forward_mbps=%.0f int8_forward_mbps=%.0f", t.get(t.size() - 2).mbps,
-                t.get(t.size() - 1).mbps));
+        res.append(String.format(Locale.ROOT, " fp16_forward_mbps=%.0f int8_forward_mbps=%.0f fp16_forward_candidate_mbps=%.0f",
+                find(t, "fp16 forward (").mbps, find(t, "int8_block64 forward (").mbps, find(t, "fp16 forward candidate").mbps));
+        res.append(String.format(Locale.ROOT, " lz4_accel8_shuffled_mbps=%.0f lz4_accel8_shuffled_%s",
+                find(t, "lz4 fastReset accel 8").mbps, find(t, "lz4 fastReset accel 8").note.replace(' ', '=')));
         for (int i = 0; i < whole.size(); i += 2) {
             String k = whole.get(i).stage.replace("encode ", "").replace('+', '_');
             res.append(String.format(Locale.ROOT, " encode_%s_mbps=%.0f encode_%s_16k_mbps=%.0f", k, whole.get(i).mbps, k,
@@ -218,6 +220,11 @@ final class EncoderStagesBench {
             ts.shuffle4(src, 3, l, b, 5);
             if (!a.equals(b)) throw new IllegalStateException("candidate B shuffle differs from ByteShuffle at length " + l);
         }
+    }
+
+    private static Timing find(List<Timing> t, String prefix) {
+        for (Timing x : t) if (x.stage.startsWith(prefix)) return x;
+        throw new IllegalStateException("no stage " + prefix);
     }
 
     private static Timing withRatio(Timing x, int len, int clen) {
