@@ -459,10 +459,9 @@ final class CaptureWriterBench {
 
     /**
      * Untimed: writes {@code bytes} of zeros through the page cache to a scratch file and deletes it (no fsync, so
-     * the disk sees little of it), right before a buffered measurement. On a VM whose free memory goes back to the
-     * host (virtio-balloon free page reporting, as on the machine this was written on), the first write into
-     * memory the guest has not touched lately pays a host fault per page: a first 2 GiB buffered write ran at 0.29
-     * GB/s, the next ones at 4-5 GB/s. Without this, whichever mode follows an O_DIRECT dd pays that and looks 3-4x
+     * the disk sees little of it), right before a buffered measurement. On the VM this was written on, the first
+     * write into memory the guest has not touched lately is slow (host-side faulting is the likely cause, not
+     * verified): a first 2 GiB buffered write ran at 0.29 GB/s, the next ones at 4-5 GB/s. Without this, whichever mode follows an O_DIRECT dd pays that and looks 3-4x
      * slower than the next one with the same I/O. {@code --prewarm false} shows the cold numbers.
      */
     static void prewarm(Path dir, long bytes) throws IOException {
