@@ -50,7 +50,8 @@ final class EncoderStagesBench {
         src.put(0, pool, 0, len);
         ByteBuffer work = ByteBuffer.allocateDirect(len).order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer shuffled = ByteBuffer.allocateDirect(len).order(ByteOrder.LITTLE_ENDIAN);
-        ByteShuffle.shuffle(src, 0, len, shuffled, 0, 4);
+        ByteShuffle shuffler = new ByteShuffle();
+        ByteShuffle.shuffleBytewise(src, 0, len, shuffled, 0, 4);
         ByteBuffer out = ByteBuffer.allocateDirect(len + len / 8 + 4096).order(ByteOrder.LITTLE_ENDIAN);
 
         System.out.printf(Locale.ROOT, "encoder-stages: one thread, %.1f s per stage, tensor [1, 128, %d] float32 (%d bytes)"
@@ -63,14 +64,10 @@ final class EncoderStagesBench {
             crc.reset();
             crc.update(src.duplicate().position(0).limit(len));
         }));
-        t.add(time("shuffle (ByteShuffle, elem 4)", "2 MiB", len, seconds, () -> ByteShuffle.shuffle(src, 0, len, work, 0, 4)));
-        ChunkedShuffle cs = new ChunkedShuffle(16384);
-        cs.shuffle4(src, 0, len, work, 0);
-        if (!work.equals(shuffled)) throw new IllegalStateException("candidate shuffle differs from ByteShuffle");
-        t.add(time("shuffle candidate A (chunked byte planes)", "2 MiB", len, seconds, () -> cs.shuffle4(src, 0, len, work, 0)));
-        TransposeShuffle ts = new TransposeShuffle(16384);
-        checkSame(src, len, ts);
-        t.add(time("shuffle candidate B (4x4 transpose in ints)", "2 MiB", len, seconds, () -> ts.shuffle4(src, 0, len, work, 0)));
+        t.add(time("shuffle bytewise (reference definition)", "2 MiB", len, seconds,
+                () -> ByteShuffle.shuffleBytewise(src, 0, len, work, 0, 4)));
+        checkSame(src, len, shuffler);
+        t.add(time("shuffle (ByteShuffle, 4x4 transpose)", "2 MiB", len, seconds, () -> shuffler.shuffle(src, 0, len, work, 0, 4)));
 
         for (Codec c : new Codec[] {Codec.LZ4, Codec.ZSTD}) {
             int[] levels = c == Codec.LZ4 ? new int[] {0} : new int[] {1, 3};
@@ -146,7 +143,7 @@ final class EncoderStagesBench {
         System.out.print(tab.render());
 
         StringBuilder res = new StringBuilder("RESULT encoder-stages");
-        String[] keys = {"copy", "crc32c", "shuffle", "shuffle_candidate_a", "shuffle_candidate_b"};
+        String[] keys = {"copy", "crc32c", "shuffle_bytewise", "shuffle"};
         for (int i = 0; i < keys.length; i++) res.append(String.format(Locale.ROOT, " %s_mbps=%.0f", keys[i], t.get(i).mbps));
         for (Timing x : t) {
             if (x.stage.contains("compress")) {
@@ -211,14 +208,14 @@ final class EncoderStagesBench {
         }
     }
 
-    /** Candidate B must equal ByteShuffle, also on lengths with a partial group and trailing bytes. */
-    private static void checkSame(ByteBuffer src, int len, TransposeShuffle ts) {
+    /** ByteShuffle must equal its bytewise definition, also on lengths with a partial group and trailing bytes. */
+    private static void checkSame(ByteBuffer src, int len, ByteShuffle ts) {
         for (int l : new int[] {len - 8, len - 4 * 3 - 2, 4 * 5 + 3, 4 * 16384 + 4 * 7}) {
             ByteBuffer a = ByteBuffer.allocateDirect(l + 8);
             ByteBuffer b = ByteBuffer.allocateDirect(l + 8);
-            ByteShuffle.shuffle(src, 3, l, a, 5, 4);
-            ts.shuffle4(src, 3, l, b, 5);
-            if (!a.equals(b)) throw new IllegalStateException("candidate B shuffle differs from ByteShuffle at length " + l);
+            ByteShuffle.shuffleBytewise(src, 3, l, a, 5, 4);
+            ts.shuffle(src, 3, l, b, 5, 4);
+            if (!a.equals(b)) throw new IllegalStateException("ByteShuffle differs from its bytewise definition at length " + l);
         }
     }
 
@@ -247,99 +244,5 @@ final class EncoderStagesBench {
         return new Timing(stage, what, bytes / us, us);
     }
 
-    /**
-     * Candidate shuffle for 4-byte elements (not capture-runtime code): bulk-copies a chunk of the direct source into
-     * an int[] (a memcpy), splits it into four byte planes with plain array code that the JIT compiles to tight
-     * loops, and bulk-copies each plane piece into its place in the direct destination. Same output as
-     * {@link ByteShuffle#shuffle}; scratch is 5 x chunk x 4 bytes of heap.
-     */
-    static final class ChunkedShuffle {
-        private final int chunk;
-        private final int[] ints;
-        private final byte[] p0;
-        private final byte[] p1;
-        private final byte[] p2;
-        private final byte[] p3;
 
-        ChunkedShuffle(int chunkElements) {
-            chunk = chunkElements;
-            ints = new int[chunk];
-            p0 = new byte[chunk];
-            p1 = new byte[chunk];
-            p2 = new byte[chunk];
-            p3 = new byte[chunk];
-        }
-
-        void shuffle4(ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
-            int n = len / 4;
-            IntBuffer in = src.duplicate().position(srcOff).slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-            for (int i0 = 0; i0 < n; i0 += chunk) {
-                int m = Math.min(chunk, n - i0);
-                in.get(i0, ints, 0, m);
-                for (int i = 0; i < m; i++) {
-                    int v = ints[i];
-                    p0[i] = (byte) v;
-                    p1[i] = (byte) (v >>> 8);
-                    p2[i] = (byte) (v >>> 16);
-                    p3[i] = (byte) (v >>> 24);
-                }
-                dst.put(dstOff + i0, p0, 0, m);
-                dst.put(dstOff + n + i0, p1, 0, m);
-                dst.put(dstOff + 2 * n + i0, p2, 0, m);
-                dst.put(dstOff + 3 * n + i0, p3, 0, m);
-            }
-            for (int i = 4 * n; i < len; i++) dst.put(dstOff + i, src.get(srcOff + i));
-        }
-    }
-
-    /**
-     * Candidate shuffle B for 4-byte elements (not capture-runtime code): a 4 x 4 byte transpose in registers. Four
-     * source ints (bulk-copied from the direct buffer into an int[]) become one int per byte plane, so each plane
-     * gets 4-byte stores, bulk-copied back through little-endian int views of the destination. A final partial
-     * group of fewer than 4 elements and any trailing bytes go byte by byte. Same output as {@link ByteShuffle#shuffle}.
-     */
-    static final class TransposeShuffle {
-        private final int chunk;
-        private final int[] ints;
-        private final int[][] planes = new int[4][];
-
-        TransposeShuffle(int chunkElements) {
-            chunk = chunkElements & ~3;
-            ints = new int[chunk];
-            for (int b = 0; b < 4; b++) planes[b] = new int[chunk / 4];
-        }
-
-        void shuffle4(ByteBuffer src, int srcOff, int len, ByteBuffer dst, int dstOff) {
-            int n = len / 4;
-            int n4 = n & ~3;
-            IntBuffer in = src.duplicate().position(srcOff).slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-            IntBuffer[] out = new IntBuffer[4];
-            for (int b = 0; b < 4; b++) {
-                out[b] = dst.duplicate().position(dstOff + b * n).slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
-            }
-            int[] q0 = planes[0];
-            int[] q1 = planes[1];
-            int[] q2 = planes[2];
-            int[] q3 = planes[3];
-            for (int i0 = 0; i0 < n4; i0 += chunk) {
-                int m = Math.min(chunk, n4 - i0);
-                in.get(i0, ints, 0, m);
-                for (int j = 0, k = 0; j < m; j += 4, k++) {
-                    int a = ints[j];
-                    int b = ints[j + 1];
-                    int c = ints[j + 2];
-                    int d = ints[j + 3];
-                    q0[k] = (a & 0xff) | (b & 0xff) << 8 | (c & 0xff) << 16 | d << 24;
-                    q1[k] = (a >>> 8 & 0xff) | (b & 0xff00) | (c & 0xff00) << 8 | (d >>> 8) << 24;
-                    q2[k] = (a >>> 16 & 0xff) | (b >>> 8 & 0xff00) | (c & 0xff0000) | (d >>> 16) << 24;
-                    q3[k] = (a >>> 24) | (b >>> 16 & 0xff00) | (c >>> 8 & 0xff0000) | (d & 0xff000000);
-                }
-                for (int b = 0; b < 4; b++) out[b].put(i0 / 4, planes[b], 0, m / 4);
-            }
-            for (int i = n4; i < n; i++) {
-                for (int b = 0; b < 4; b++) dst.put(dstOff + b * n + i, src.get(srcOff + 4 * i + b));
-            }
-            for (int i = 4 * n; i < len; i++) dst.put(dstOff + i, src.get(srcOff + i));
-        }
-    }
 }

@@ -31,6 +31,7 @@ public final class PayloadEncoder implements AutoCloseable {
     private final BlockCompressor compressor;
     private final int maxTensorBytes;
     private final CRC32C crc = new CRC32C();
+    private final ByteShuffle shuffler = new ByteShuffle();
     private ByteBuffer transformed; // transform output, or shuffle output when there is no transform
     private ByteBuffer compressed;
 
@@ -95,7 +96,7 @@ public final class PayloadEncoder implements AutoCloseable {
                 src = buf;
                 srcOff = off;
             }
-            ByteShuffle.shuffle(raw, rawOff, rawLen, src, srcOff, elem);
+            shuffler.shuffle(raw, rawOff, rawLen, src, srcOff, elem);
         }
         ByteBuffer c = compressed(compressor.maxCompressedLength(rawLen));
         int clen = compressor.compress(src, srcOff, rawLen, c, 0, c.capacity());
