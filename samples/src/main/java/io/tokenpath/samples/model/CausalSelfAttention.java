@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -19,7 +18,7 @@ import ai.djl.util.PairList;
  * head count from axis 1 and reshapes along it for beam and contrastive search). The additive {@code bias} carries
  * both the causal and the padding mask and is computed once per forward by {@link GptModel}.
  */
-public final class CausalSelfAttention extends AbstractBlock {
+public final class CausalSelfAttention extends ModelBlock {
 
     private static final byte VERSION = 1;
 

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
@@ -15,7 +14,7 @@ import ai.djl.util.PairList;
  * position embedding ({@code wpe}). DJL's own {@code Embedding} block maps arbitrary items to ids; here the ids are
  * already the input, so this block is just the weight plus the engine's embedding op.
  */
-public final class EmbeddingTable extends AbstractBlock {
+public final class EmbeddingTable extends ModelBlock {
 
     private static final byte VERSION = 1;
 

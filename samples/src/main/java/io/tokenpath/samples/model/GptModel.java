@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
@@ -25,7 +24,7 @@ import java.util.List;
  * <p>Children are named like GPT-2's modules, so DJL's block paths read {@code 03h0/02attn/01c_attn}: {@code wte},
  * {@code wpe}, {@code h0}..{@code h<N-1>}, {@code ln_f}, {@code lm_head}.
  */
-public final class GptModel extends AbstractBlock {
+public final class GptModel extends ModelBlock {
 
     private static final byte VERSION = 1;
     /** Additive bias for masked attention scores: large enough to zero the softmax, small enough to stay finite. */

@@ -46,6 +46,7 @@ public final class HandLoopGenerator {
     }
 
     /** One model call: reads the pending tokens, returns the arg max of the last position, advances the state. */
+    @SuppressWarnings("try") // the scope is used for its close(), as in DJL's own TextGenerator
     public long nextToken(DecodeState state) throws TranslateException {
         NDManager manager = state.manager();
         long[] pending = state.pending();

@@ -4,14 +4,13 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /** The feed-forward half of a transformer block: {@code c_fc} (D to 4D), GELU, {@code c_proj} (4D to D). */
-public final class Mlp extends AbstractBlock {
+public final class Mlp extends ModelBlock {
 
     private static final byte VERSION = 1;
 

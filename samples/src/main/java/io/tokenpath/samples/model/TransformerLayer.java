@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
@@ -14,7 +13,7 @@ import ai.djl.util.PairList;
  * One pre-norm GPT block: {@code x + attn(ln_1(x))}, then {@code x + mlp(ln_2(x))}. Passes the attention's KV
  * cache through: input {@code (x, bias[, pastK, pastV])}, output {@code (x', k, v)}.
  */
-public final class TransformerLayer extends AbstractBlock {
+public final class TransformerLayer extends ModelBlock {
 
     private static final byte VERSION = 1;
 

@@ -8,7 +8,9 @@ import io.tokenpath.samples.model.ModelConfig;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -61,7 +63,7 @@ public final class SampleServer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 LanguageModel model = LanguageModel.load(config);
                 models.put(config.name(), model);
-                log.event(String.format(java.util.Locale.ROOT, "model %s loaded: %,d parameters in %.0f ms",
+                log.event(String.format(Locale.ROOT, "model %s loaded: %,d parameters in %.0f ms",
                         config.name(), model.parameterCount(), (System.nanoTime() - t0) / 1e6));
             }
             ServerStats stats = new ServerStats();
@@ -89,7 +91,7 @@ public final class SampleServer implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             if (queue != null) {
                 try {
-                    queue.shutdown(java.time.Duration.ZERO);
+                    queue.shutdown(Duration.ZERO);
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     e.addSuppressed(ie);

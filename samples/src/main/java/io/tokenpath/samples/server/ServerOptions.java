@@ -27,7 +27,7 @@ public record ServerOptions(String host, int port, List<ModelConfig> models, int
             "              [--client-header X-Client-Id] [--grace-seconds 10]",
             "  --host           address to bind (0.0.0.0 for all interfaces)",
             "  --port           TCP port; 0 = a free port. 'LISTENING <port>' is printed on stdout once ready",
-            "  --models         comma-separated built-in models to serve: tiny (~1.4M params), small (~29M params)",
+            "  --models         comma-separated built-in models to serve: tiny (~1.6M params), small (~29M params)",
             "  --workers        inference worker threads; each runs one request at a time",
             "  --queue          requests that may wait for a worker; when full, new requests get 429",
             "  --client-header  request header naming the client; logged with each request",

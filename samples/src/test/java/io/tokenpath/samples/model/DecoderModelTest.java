@@ -123,9 +123,25 @@ class DecoderModelTest {
         assertTrue(paths.contains("03h0/02attn"), paths.toString());
         assertTrue(paths.contains("03h0/02attn/01c_attn"), paths.toString());
         assertTrue(paths.contains("03h0/04mlp"), paths.toString());
-        assertTrue(paths.contains("08h5/04mlp/02c_proj"), paths.toString());
-        assertTrue(paths.contains("09ln_f"), paths.toString());
-        assertTrue(paths.contains("10lm_head"), paths.toString());
+        assertTrue(paths.contains("05h2/04mlp/02c_proj"), paths.toString());
+        assertTrue(paths.contains("06ln_f"), paths.toString());
+        assertTrue(paths.contains("07lm_head"), paths.toString());
+    }
+
+    @Test
+    void aListenerCanCancelEitherStreamingPathAndTheRunnerStaysUsable() throws Exception {
+        for (SearchMode mode : List.of(SearchMode.GREEDY, SearchMode.LOOP)) {
+            GenerationCancelledException e = assertThrows(GenerationCancelledException.class,
+                    () -> runner.generate(PROMPT, NEW_TOKENS, mode, (id, index) -> {
+                        if (index == 2) {
+                            throw new GenerationCancelledException("stop at 2");
+                        }
+                    }));
+            assertEquals("stop at 2", e.getMessage());
+        }
+        // The greedy listener was removed from the translator: a plain run streams nothing stale and agrees.
+        assertArrayEquals(runner.generate(PROMPT, NEW_TOKENS, SearchMode.LOOP, TokenListener.NONE),
+                runner.generate(PROMPT, NEW_TOKENS, SearchMode.GREEDY, TokenListener.NONE));
     }
 
     @Test

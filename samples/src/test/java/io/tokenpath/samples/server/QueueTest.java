@@ -89,6 +89,26 @@ class QueueTest {
         assertTrue(latencyWaited >= latencyRan, "waited " + latencyWaited + " ns, ran " + latencyRan + " ns");
     }
 
+    @Test
+    void clientThatLeavesMidStreamStopsItsGeneration() throws Exception {
+        HttpResponse<InputStream> r = Http.CLIENT.send(http.post("/v1/completions",
+                "{\"model\":\"tiny\",\"prompt\":\"bye\",\"max_tokens\":900,\"search\":\"loop\",\"stream\":true}"),
+                HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader body = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8));
+        assertTrue(body.readLine().startsWith("data: "));
+        body.close(); // the client goes away after the first token
+
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (http.stats().getAsJsonObject("requests").get("cancelled").getAsInt() != 1) {
+            assertTrue(System.nanoTime() < deadline, "the generation was never cancelled: " + http.stats());
+            Thread.sleep(10);
+        }
+        assertEquals(0, http.stats().getAsJsonObject("requests").get("completed").getAsInt());
+        // The worker is free again.
+        assertEquals(200, http.postJson("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"max_tokens\":2}")
+                .statusCode());
+    }
+
     /** A response and the client-side latency at which it completed. */
     private record Timed(HttpResponse<String> response, long nanos) {}
 
