@@ -34,6 +34,9 @@ public interface Hooks {
     /** That task was refused by the executor (a full queue): it never waits. */
     void taskRejected(RequestContext ctx);
 
+    /** A DJL block's forward returned {@code output} (an NDList): the activation tap's input. */
+    void blockOutput(Object block, Object output);
+
     /** Woven advice itself threw (suppressed so the application never sees it): count it. */
     void adviceFailed(Throwable t);
 }

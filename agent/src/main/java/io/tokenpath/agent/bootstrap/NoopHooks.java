@@ -15,5 +15,6 @@ public final class NoopHooks implements Hooks {
     @Override public void taskQueued(RequestContext ctx) {}
     @Override public void taskStarted(RequestContext ctx) {}
     @Override public void taskRejected(RequestContext ctx) {}
+    @Override public void blockOutput(Object block, Object output) {}
     @Override public void adviceFailed(Throwable t) {}
 }

@@ -10,6 +10,10 @@ import io.tokenpath.agent.impl.metrics.Buckets;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
 import io.tokenpath.agent.impl.metrics.MetricsExport;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
+import io.tokenpath.agent.impl.tap.ActivationTap;
+import io.tokenpath.agent.impl.tap.CaptureMetrics;
+import io.tokenpath.agent.impl.tap.TapSampling;
+import io.tokenpath.capture.config.CaptureConfig;
 
 import java.lang.instrument.Instrumentation;
 
@@ -21,6 +25,7 @@ public final class AgentMain {
     private AgentMain() {}
 
     private static volatile MetricsExport export;
+    private static volatile ActivationTap tap;
 
     public static void start(Instrumentation inst, String args, boolean lateAttach) {
         AgentConfig cfg = AgentConfig.load(args);
@@ -45,13 +50,18 @@ public final class AgentMain {
         TokenMetrics metrics = new TokenMetrics(meter, cfg.bounds("buckets.ttft", Buckets.TTFT),
                 cfg.bounds("buckets.itl", Buckets.ITL), cfg.bounds("buckets.request", Buckets.REQUEST));
         ClientLabels clients = new ClientLabels(cfg.integer("client.max", 1, 10_000));
+        ActivationTap tap = new ActivationTap(log);
+        AgentMain.tap = tap;
+        CaptureMetrics.register(meter, tap);
         RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
-                cfg.get("provider.name"), log);
+                cfg.get("provider.name"), log, tap);
         TokenMetrics.waitingGauge(meter, tracker::waiting);
         Bridge.install(tracker);
 
+        startCaptureFromConfig(cfg, tap);
         Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
-                cfg.flag("instrument.executors"), checkedPointcut(cfg, "pointcut.request"), checkedPointcut(cfg, "pointcut.token"));
+                cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
+                checkedPointcut(cfg, "pointcut.token"));
         Instrumenter instrumenter = new Instrumenter();
         try {
             instrumenter.install(inst, plan, log);
@@ -63,6 +73,29 @@ public final class AgentMain {
         log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
                 + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
                 + "; woven so far: " + instrumenter.transformed().size() + " classes");
+    }
+
+    /** Tap keys handled by the agent; every other capture.* key goes to capture-runtime's CaptureConfig. */
+    private static final java.util.Set<String> TAP_KEYS = java.util.Set.of("sample_requests", "steps", "max_frames_per_request");
+
+    /** With {@code capture.output} set, the capture runs from start-up; a bad capture key disables only the capture. */
+    private static void startCaptureFromConfig(AgentConfig cfg, ActivationTap tap) {
+        java.util.Map<String, String> keys = cfg.captureKeys();
+        if (!keys.containsKey("output")) return;
+        try {
+            CaptureConfig.Builder b = CaptureConfig.builder();
+            if (keys.containsKey("preset")) b.set("preset", keys.get("preset"));
+            keys.forEach((k, v) -> { if (!TAP_KEYS.contains(k) && !k.equals("preset")) b.set(k, v); });
+            b.metadata("service", System.getProperty("sun.java.command", "").split(" ")[0]);
+            TapSampling sampling = TapSampling.parse(keys.get("sample_requests"), keys.get("steps"),
+                    keys.get("max_frames_per_request"));
+            tap.start(b.build(), sampling);
+        } catch (IllegalArgumentException e) {
+            cfg.problems().add(new AgentConfig.Problem("capture", "capture." + e.getMessage() + "; activation capture is off"));
+        } catch (java.io.IOException | RuntimeException e) {
+            cfg.problems().add(new AgentConfig.Problem("capture", "capture: cannot start (" + e.getMessage()
+                    + "); activation capture is off"));
+        }
     }
 
     private static String checkedPointcut(AgentConfig cfg, String key) {
@@ -84,6 +117,8 @@ public final class AgentMain {
 
     static void stop() {
         Bridge.install(null);
+        ActivationTap t = tap;
+        if (t != null) t.stop(); // drain, end the stream, write the sidecar: a clean close on JVM exit
         MetricsExport e = export;
         if (e != null) e.close();
     }

@@ -15,10 +15,25 @@ import java.nio.ByteBuffer;
  * back to pure Java, and a silent 3x slowdown is the kind of thing that must be visible.
  */
 public final class Lz4Compressor implements BlockCompressor {
-    private static final LZ4Factory FACTORY = LZ4Factory.fastestInstance();
+    private static final LZ4Factory FACTORY = factory();
 
     private final LZ4Compressor compressor = FACTORY.fastCompressor();
     private final LZ4SafeDecompressor decompressor = FACTORY.safeDecompressor();
+
+    /**
+     * lz4-java's fastestInstance() only tries JNI when its Native class belongs to the system class loader or the
+     * library is already loaded; inside the agent's isolated loader it would silently pick pure Java (3-10x
+     * slower). Loading the library first makes JNI the choice wherever it can load; if it cannot, pure Java it is,
+     * and {@link #implementation()} says so.
+     */
+    private static LZ4Factory factory() {
+        try {
+            net.jpountz.util.Native.load();
+            return LZ4Factory.nativeInstance();
+        } catch (Throwable jniUnavailable) {
+            return LZ4Factory.fastestJavaInstance();
+        }
+    }
 
     /** "JNI", "JavaUnsafe" or "JavaSafe": which lz4-java implementation this process uses. */
     public static String implementation() {

@@ -216,6 +216,12 @@ public final class ActivationCapture implements AutoCloseable {
         return true;
     }
 
+    /** Counts a tensor the producer could not offer because the stream has no dtype for it. */
+    public void countUnsupported() {
+        stats.tensorsOffered.increment();
+        stats.drop(DropReason.UNSUPPORTED);
+    }
+
     /** Convenience for float32 data held on the heap (tests, manual use). */
     public boolean captureTensor(String name, long[] shape, long requestId, int step, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);

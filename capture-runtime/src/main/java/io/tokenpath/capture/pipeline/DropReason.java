@@ -17,7 +17,9 @@ public enum DropReason {
     /** Shape, dtype or byte count did not describe the given data. */
     INVALID,
     /** A codec failed on this tensor (reported once in the log as well). */
-    ENCODE_ERROR;
+    ENCODE_ERROR,
+    /** The producer had a tensor of a type the stream cannot describe (int16, unsigned > 8 bit, strings). */
+    UNSUPPORTED;
 
     public String label() { return name().toLowerCase(Locale.ROOT); }
 }

@@ -40,7 +40,8 @@ public final class AgentConfig {
         k.put("buckets.request", new String[] {"", "bounds for request duration, queue, prefill and decode time"});
         k.put("instrument.djl", new String[] {"true", "weave DJL TextGenerator / StepGeneration / Predictor"});
         k.put("instrument.http", new String[] {"true", "read client identity and arrival time on the JDK HTTP server"});
-        k.put("instrument.executors", new String[] {"true", "carry request context through ThreadPoolExecutor queues"});
+        k.put("instrument.executors", new String[] {"true", "carry request context through ThreadPoolExecutor and blocking-queue hand-offs"});
+        k.put("instrument.blocks", new String[] {"true", "weave AbstractBaseBlock.forward for the activation tap (idle unless a capture runs)"});
         k.put("pointcut.request", new String[] {"", "Class#method of a custom generation loop's per-request method"});
         k.put("pointcut.token", new String[] {"", "Class#method called once per generated token in that loop"});
         k.put("log.file", new String[] {"", "write the agent's log lines to this file instead of stderr"});

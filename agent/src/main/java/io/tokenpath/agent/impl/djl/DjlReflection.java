@@ -18,6 +18,23 @@ final class DjlReflection {
     private static final ClassValue<Field> PREDICTOR_FIELD = fieldNamed("predictor");
     private static final ClassValue<Field> MODEL_FIELD = fieldNamed("model");
     private static final ClassValue<Field> CONFIG_FIELD = fieldNamed("config");
+    private static final ClassValue<Field> BLOCK_FIELD = fieldNamed("block");
+    private static final ClassValue<Method> TO_LONG_ARRAY = methodNamed("toLongArray");
+
+    /** The root Block a Predictor runs, or null. */
+    static Object blockOf(Object predictor) throws ReflectiveOperationException {
+        if (predictor == null) return null;
+        Field f = BLOCK_FIELD.get(predictor.getClass());
+        return f == null ? null : f.get(predictor);
+    }
+
+    /** An integer NDArray's values (token ids), or null. */
+    static long[] longs(Object ndArray) throws ReflectiveOperationException {
+        if (ndArray == null) return null;
+        Method m = TO_LONG_ARRAY.get(ndArray.getClass());
+        Object v = m == null ? null : m.invoke(ndArray);
+        return v instanceof long[] ? (long[]) v : null;
+    }
 
     private static ClassValue<Method> methodNamed(String name) {
         return new ClassValue<>() {

@@ -27,11 +27,19 @@ public final class RequestTracker implements Hooks {
     private final ConcurrentHashMap<String, Labels> labels = new ConcurrentHashMap<>();
 
     private final java.util.function.Function<Object, RequestContext> http;
+    private final io.tokenpath.agent.impl.tap.ActivationTap tap;
+    private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
 
     public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
             String provider, AgentLog log) {
+        this(metrics, http, provider, log, null);
+    }
+
+    public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
+            String provider, AgentLog log, io.tokenpath.agent.impl.tap.ActivationTap tap) {
         this.m = metrics;
         this.http = http;
+        this.tap = tap;
         this.provider = provider;
         this.log = log;
     }
@@ -62,6 +70,9 @@ public final class RequestTracker implements Hooks {
         final long inputLength;
         final Object generator;
         final boolean firstTokenFromModelCall;
+        final long requestId;
+        final boolean captured;
+        int capturedFrames;
         int depth;
         long steps;
         long outputTokens;
@@ -69,7 +80,9 @@ public final class RequestTracker implements Hooks {
         long lastToken;
 
         Timeline(long start, long origin, Labels labels, long batch, long inputTokens, long inputLength, Object generator,
-                boolean firstTokenFromModelCall) {
+                boolean firstTokenFromModelCall, long requestId, boolean captured) {
+            this.requestId = requestId;
+            this.captured = captured;
             this.start = start;
             this.origin = origin;
             this.labels = labels;
@@ -100,8 +113,15 @@ public final class RequestTracker implements Hooks {
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
             // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
             // greedy and contrastive call their step function once per token, the first included.
-            t = new Timeline(now, origin, l, batch, batch * length, length, generator, search.equals("beam"));
+            long id = requestSeq.incrementAndGet();
+            boolean captured = tap != null && tap.active() && tap.sampling().requestSelected(id);
+            t = new Timeline(now, origin, l, batch, batch * length, length, generator, search.equals("beam"), id, captured);
             current.set(t);
+            if (captured) {
+                tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "start", "request_id", id,
+                        "model", l.base.get(TokenMetrics.MODEL), "client", l.base.get(TokenMetrics.CLIENT),
+                        "search", search, "input_tokens", t.inputTokens));
+            }
             m.requestsRunning.add(1, l.running);
             if (ctx != null) m.queueTime.record((now - origin) / NANOS, l.base);
             if (t.inputTokens > 0) m.tokens.add(t.inputTokens, l.input);
@@ -133,6 +153,11 @@ public final class RequestTracker implements Hooks {
             m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
                     .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
             m.requestsRunning.add(-1, l.running);
+            if (t.captured) {
+                tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
+                        "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
+                        "captured_frames", (long) t.capturedFrames));
+            }
             io.tokenpath.agent.bootstrap.Handoff.requestFinished();
         } catch (Throwable e) {
             failed("requestEnd", e);
@@ -166,10 +191,22 @@ public final class RequestTracker implements Hooks {
         try {
             Timeline t = current.get();
             if (t == null) return;
+            if (t.captured) recordTokens(t, tokens);
             tokenAt(t, System.nanoTime());
         } catch (Throwable e) {
             failed("token", e);
         }
+    }
+
+    /** Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. */
+    private void recordTokens(Timeline t, Object tokens) throws ReflectiveOperationException {
+        long[] ids = DjlReflection.longs(tokens);
+        int step = (int) t.steps;
+        if (ids == null) {
+            tap.onToken(t.requestId, step, -1, false); // the token exists, its id is not visible at this point
+            return;
+        }
+        for (long id : ids) tap.onToken(t.requestId, step, id, false);
     }
 
     private void tokenAt(Timeline t, long now) {
@@ -190,8 +227,32 @@ public final class RequestTracker implements Hooks {
 
     @Override
     public long modelCallStart(Object predictor, boolean inner) {
-        if (!inner) innerModelNanos.get()[0] = 0;
+        if (!inner) {
+            innerModelNanos.get()[0] = 0;
+            if (tap != null && tap.active()) {
+                try {
+                    tap.onModelCall(DjlReflection.blockOf(predictor));
+                } catch (Throwable e) {
+                    failed("tap model call", e);
+                }
+            }
+        }
         return System.nanoTime();
+    }
+
+    @Override
+    public void blockOutput(Object block, Object output) {
+        if (tap == null || !tap.active()) return;
+        try {
+            Timeline t = current.get();
+            if (t == null || !t.captured) return;
+            int step = (int) t.steps;
+            io.tokenpath.agent.impl.tap.TapSampling s = tap.sampling();
+            if (!s.stepSelected(step) || t.capturedFrames >= s.maxFramesPerRequest()) return;
+            t.capturedFrames += tap.onBlockOutput(block, output, t.requestId, step);
+        } catch (Throwable e) {
+            failed("activation tap", e);
+        }
     }
 
     @Override

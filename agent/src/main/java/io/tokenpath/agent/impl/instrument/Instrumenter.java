@@ -24,7 +24,8 @@ import static net.bytebuddy.matcher.ElementMatchers.*;
  */
 public final class Instrumenter {
     /** Which pieces to weave. */
-    public record Plan(boolean djl, boolean http, boolean executors, String requestPointcut, String tokenPointcut) {}
+    public record Plan(boolean djl, boolean http, boolean executors, boolean blocks, String requestPointcut,
+            String tokenPointcut) {}
 
     private final List<String> transformed = new CopyOnWriteArrayList<>();
 
@@ -59,6 +60,11 @@ public final class Instrumenter {
                     .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
                     .type(named("ai.djl.inference.Predictor"))
                     .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")));
+        }
+        if (plan.blocks()) {
+            b = b.type(named("ai.djl.nn.AbstractBaseBlock"))
+                    .transform(visit(mapping, BlockForwardAdvice.class, locator, handler,
+                            named("forward").and(takesArguments(4)).and(takesArgument(2, boolean.class))));
         }
         if (plan.http()) {
             b = b.type(hasSuperType(named("com.sun.net.httpserver.HttpHandler")).and(not(isInterface())))

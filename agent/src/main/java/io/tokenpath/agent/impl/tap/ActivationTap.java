@@ -1,0 +1,147 @@
+package io.tokenpath.agent.impl.tap;
+
+import io.tokenpath.agent.impl.AgentLog;
+import io.tokenpath.capture.config.CaptureConfig;
+import io.tokenpath.capture.format.DType;
+import io.tokenpath.capture.pipeline.ActivationCapture;
+import io.tokenpath.capture.util.Json;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The activation tap: DJL block outputs into a capture-runtime stream, each tensor stamped with its request and
+ * token step, plus the tokens themselves. Runs on the application thread inside the block's forward, so the copy
+ * into the capture ring happens before DJL frees the tensor; everything after (compression, writing) is on the
+ * capture's own threads, bounded by its memory budget and policy.
+ */
+public final class ActivationTap {
+    private final AgentLog log;
+    private final BlockPaths paths = new BlockPaths();
+    private final Map<Class<?>, Method[]> accessors = new ConcurrentHashMap<>();
+    private final Map<Object, Boolean> selection = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+    private volatile ActivationCapture capture;
+    private volatile TapSampling sampling = TapSampling.ALL;
+
+    public ActivationTap(AgentLog log) {
+        this.log = log;
+    }
+
+    /** Starts capturing into the stream {@code cfg} describes (any running capture is closed first). */
+    public synchronized void start(CaptureConfig cfg, TapSampling sampling) throws IOException {
+        stop();
+        selection.clear();
+        this.sampling = sampling;
+        this.capture = ActivationCapture.open(cfg, log::info);
+        log.info("activation capture started: " + cfg.output() + " (" + cfg.describe().get("encoding") + ", "
+                + cfg.selector() + ", " + sampling + ")");
+    }
+
+    /** Closes the running capture: drains, ends the stream, writes the token sidecar. */
+    public synchronized void stop() {
+        ActivationCapture c = capture;
+        if (c == null) return;
+        capture = null;
+        try {
+            c.close();
+            log.info("activation capture closed: " + c.config().output() + ", " + c.stats().tensorsWritten()
+                    + " tensors, " + c.stats().tokensWritten() + " tokens, dropped " + c.stats().droppedTotal());
+        } catch (IOException e) {
+            log.error("closing the activation capture", e);
+        }
+    }
+
+    public ActivationCapture current() {
+        return capture;
+    }
+
+    public boolean active() {
+        return capture != null;
+    }
+
+    public TapSampling sampling() {
+        return sampling;
+    }
+
+    /** A Predictor is about to run its block: learn the block tree's names (once per root). */
+    public void onModelCall(Object rootBlock) throws ReflectiveOperationException {
+        if (capture != null) paths.register(rootBlock);
+    }
+
+    /** A block's output, on the generation thread of request {@code requestId} at {@code step}. */
+    public int onBlockOutput(Object block, Object ndList, long requestId, int step) throws ReflectiveOperationException {
+        ActivationCapture c = capture;
+        if (c == null || ndList == null) return 0;
+        String path = paths.pathOf(block);
+        if (path == null) return 0; // not under a model run by a Predictor (e.g. a loss block in training)
+        Boolean selected = selection.get(block);
+        if (selected == null) {
+            selected = c.selects(path, block.getClass().getName());
+            selection.put(block, selected);
+        }
+        if (!selected) return 0;
+        int i = 0;
+        int frames = 0;
+        for (Object array : (Iterable<?>) ndList) {
+            String name = i == 0 ? path : path + "#" + i;
+            i++;
+            Method[] m = accessors.computeIfAbsent(array.getClass(), ActivationTap::resolve);
+            DType dtype = dtype(String.valueOf(m[0].invoke(array)));
+            if (dtype == null) {
+                c.countUnsupported();
+                continue;
+            }
+            long[] shape = (long[]) m[2].invoke(m[1].invoke(array));
+            ByteBuffer bytes = (ByteBuffer) m[3].invoke(array, true); // a view: copied below, before DJL frees it
+            if (c.captureTensor(name, dtype, shape, requestId, step, bytes)) frames++;
+        }
+        return frames;
+    }
+
+    public void onToken(long requestId, int step, long tokenId, boolean last) {
+        ActivationCapture c = capture;
+        if (c != null) c.recordToken(requestId, step, (int) tokenId, "", last);
+    }
+
+    public void onRequestEvent(Map<String, Object> fields) {
+        ActivationCapture c = capture;
+        if (c != null) c.recordRequestEvent(fields);
+    }
+
+    private static Method[] resolve(Class<?> ndArrayClass) {
+        try {
+            Method dataType = ndArrayClass.getMethod("getDataType");
+            Method shape = ndArrayClass.getMethod("getShape");
+            Method shapeArray = shape.getReturnType().getMethod("getShape");
+            Method bytes = ndArrayClass.getMethod("toByteBuffer", boolean.class);
+            for (Method m : new Method[] {dataType, shape, shapeArray, bytes}) m.setAccessible(true);
+            return new Method[] {dataType, shape, shapeArray, bytes};
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(ndArrayClass + " is not a DJL NDArray: " + e, e);
+        }
+    }
+
+    /** DJL DataType name to the stream's dtype; null where the stream has none (int16, unsigned > 8 bit, strings). */
+    static DType dtype(String djl) {
+        switch (djl.toUpperCase(Locale.ROOT)) {
+            case "FLOAT32": return DType.FLOAT32;
+            case "FLOAT64": return DType.FLOAT64;
+            case "FLOAT16": return DType.FLOAT16;
+            case "BFLOAT16": return DType.BFLOAT16;
+            case "INT8": return DType.INT8;
+            case "UINT8": return DType.UINT8;
+            case "INT32": return DType.INT32;
+            case "INT64": return DType.INT64;
+            case "BOOLEAN": return DType.BOOLEAN;
+            default: return null;
+        }
+    }
+
+    static Map<String, Object> event(Object... kv) {
+        return Json.map(kv);
+    }
+}
