@@ -11,6 +11,8 @@ OUT=${TOKENPATH_OUT:-out}
 REQUESTS=${REQUESTS:-48}
 CONCURRENCY=${CONCURRENCY:-4}
 MODEL=${MODEL:-tiny}
+SAMPLE_EVERY=${SAMPLE_EVERY:-8} # capture one request in 8
+CAPTURED=$((REQUESTS / SAMPLE_EVERY))
 AGENT=agent/target/tokenpath-agent.jar
 SAMPLES=samples/target/tokenpath-samples.jar
 CLI_JAR=capture-runtime/target/tokenpath-stream.jar
@@ -22,10 +24,13 @@ fi
 mkdir -p "$OUT"
 METRICS_PORT=${METRICS_PORT:-9464}
 
-echo "== starting the sample LLM service (DJL + PyTorch, model $MODEL, 1 worker) with -javaagent:$AGENT"
-java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample \
+STREAM="$OUT/capture.stream"
+rm -f "$STREAM" "$STREAM"_tokens.json "$STREAM".ckpt.json
+echo "== starting the sample LLM service (DJL + PyTorch, model $MODEL, 2 workers) with -javaagent:$AGENT"
+echo "   token metrics on :$METRICS_PORT; activation capture of every block of the first $CAPTURED requests' first 8 steps -> $STREAM"
+java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample,capture.output=$STREAM,capture.preset=balanced,capture.steps=first:8,capture.sample_requests=$SAMPLE_EVERY \
     -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Dai.djl.pytorch.num_threads=1 \
-    -jar "$SAMPLES" server --port 0 --models "$MODEL" --workers 1 --queue 256 \
+    -jar "$SAMPLES" server --port 0 --models "$MODEL" --workers 2 --queue 256 \
     > "$OUT/server.out" 2> "$OUT/server.log" &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
@@ -48,19 +53,20 @@ echo
 echo "== token path: agent (server side, /metrics) vs load generator (client side)"
 /usr/bin/python3 scripts/token-path-summary.py "http://127.0.0.1:$METRICS_PORT/metrics" "$OUT/load.json"
 echo "scrape: http://127.0.0.1:$METRICS_PORT/metrics  (saved to $OUT/metrics.txt; series in docs/metrics.md)"
-kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true
+grep -E '^tokenpath_capture_(frames|dropped)_total' "$OUT/metrics.txt" | grep -v ' 0.0$' || true
+kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true   # the agent closes the capture cleanly on exit
 trap - EXIT
+grep '\[tokenpath\] activation capture closed' "$OUT/server.log" || true
 
 echo
-STREAM="$OUT/demo.stream"
 cli() { java -Djava.awt.headless=true -jar "$CLI_JAR" "$@"; }
-echo "== activation capture: 4 concurrent requests, 16-token prompts, 48 new tokens, 6 layers x 512 hidden"
-echo "   (synthetic activations until the agent's DJL block tap lands; the stream, CLI and reader are the real ones)"
-cli demo "$STREAM" --preset "${TOKENPATH_PRESET:-balanced}" --requests 4 --prompt 16 --tokens 48 --layers 6 --hidden 512
+echo "== the capture: verify, inspect, statistics per layer and token, heat map, Python reader"
 cli verify "$STREAM"
-cli inspect "$STREAM" | sed -n '1,8p'
-cli stats "$STREAM" --request 1 | head -8
-cli plot "$STREAM" --out "$OUT/demo-l2.png" --stat l2 --request 1
-/usr/bin/python3 docs/examples/read_stream.py "$STREAM" > "$OUT/demo-python.txt" && head -3 "$OUT/demo-python.txt"
+cli inspect "$STREAM" | sed -n '1,4p'
+FIRST=$(/usr/bin/python3 -c "import json,sys; t=json.load(open('$STREAM'+'_tokens.json'))['tokens']; print(t[0]['request_id'] if t else 1)")
+cli stats "$STREAM" --request "$FIRST" --layer 'attn$|mlp$|lm_head' | head -14
+cli plot "$STREAM" --out "$OUT/capture-l2.png" --stat l2 --request "$FIRST" --layer 'attn$|mlp$|ln_f|lm_head'
+/usr/bin/python3 docs/examples/read_stream.py "$STREAM" > "$OUT/capture-python.txt" && head -3 "$OUT/capture-python.txt"
 echo
-echo "== outputs in $OUT/: load.json, metrics.txt, server.log, demo.stream (+ _tokens.json), demo-l2.png, demo-python.txt"
+echo "== outputs in $OUT/: load.json, metrics.txt, server.log, capture.stream (+ _tokens.json), capture-l2.png, capture-python.txt"
+echo "   synthetic demo without a model: java -jar $CLI_JAR demo $OUT/demo.stream"
