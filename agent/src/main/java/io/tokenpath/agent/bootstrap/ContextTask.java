@@ -12,7 +12,11 @@ public final class ContextTask implements Runnable {
     public ContextTask(Runnable delegate, RequestContext context) {
         this.delegate = delegate;
         this.context = context;
-        Bridge.hooks().taskQueued(context);
+        try {
+            Bridge.hooks().taskQueued(context);
+        } catch (Throwable t) {
+            Bridge.suppressed(t);
+        }
     }
 
     /** Wraps {@code task} when a request context is current (and it is not wrapped already). */
@@ -24,14 +28,22 @@ public final class ContextTask implements Runnable {
 
     /** Called when the executor refused this task. */
     public void rejected() {
-        Bridge.hooks().taskRejected(context);
+        try {
+            Bridge.hooks().taskRejected(context);
+        } catch (Throwable t) {
+            Bridge.suppressed(t);
+        }
     }
 
     @Override
     public void run() {
         RequestContext prev = RequestContext.swap(context);
         try {
-            Bridge.hooks().taskStarted(context);
+            try {
+                Bridge.hooks().taskStarted(context);
+            } catch (Throwable t) {
+                Bridge.suppressed(t); // this runs in the application's worker: nothing of ours may escape
+            }
             delegate.run();
         } finally {
             RequestContext.swap(prev);

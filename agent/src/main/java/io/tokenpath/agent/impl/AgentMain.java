@@ -28,6 +28,7 @@ public final class AgentMain {
     private static volatile ActivationTap tap;
 
     public static void start(Instrumentation inst, String args, boolean lateAttach) {
+        long t0 = System.nanoTime();
         AgentConfig cfg = AgentConfig.load(args);
         AgentLog log = new AgentLog(cfg.get("log.file"));
         if (!cfg.flag("enabled")) {
@@ -46,6 +47,7 @@ public final class AgentMain {
             ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()));
         }
         export = ex;
+        long tExport = System.nanoTime();
         Meter meter = ex.provider().get("io.tokenpath.agent");
         TokenMetrics metrics = new TokenMetrics(meter, cfg.bounds("buckets.ttft", Buckets.TTFT),
                 cfg.bounds("buckets.itl", Buckets.ITL), cfg.bounds("buckets.request", Buckets.REQUEST));
@@ -56,13 +58,14 @@ public final class AgentMain {
         RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
                 cfg.get("provider.name"), log, tap);
         TokenMetrics.waitingGauge(meter, tracker::waiting);
-        Bridge.install(tracker);
+        Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
 
         startCaptureFromConfig(cfg, tap);
         Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
                 cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
                 checkedPointcut(cfg, "pointcut.token"));
         Instrumenter instrumenter = new Instrumenter();
+        long tHooks = System.nanoTime();
         try {
             instrumenter.install(inst, plan, log);
         } catch (Throwable t) {
@@ -72,11 +75,17 @@ public final class AgentMain {
         Runtime.getRuntime().addShutdownHook(new Thread(AgentMain::stop, "tokenpath-shutdown"));
         log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
                 + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
-                + "; woven so far: " + instrumenter.transformed().size() + " classes");
+                + "; woven so far: " + instrumenter.transformed().size() + " classes; start-up "
+                + ms(System.nanoTime() - t0) + " ms (metrics export " + ms(tExport - t0) + ", hooks and capture "
+                + ms(tHooks - tExport) + ", weaving " + ms(System.nanoTime() - tHooks) + ")");
+    }
+
+    private static long ms(long nanos) {
+        return nanos / 1_000_000;
     }
 
     /** Tap keys handled by the agent; every other capture.* key goes to capture-runtime's CaptureConfig. */
-    private static final java.util.Set<String> TAP_KEYS = java.util.Set.of("sample_requests", "steps", "max_frames_per_request");
+    private static final java.util.Set<String> TAP_KEYS = java.util.Set.of("sample_requests", "steps", "max_frames_per_request", "outputs");
 
     /** With {@code capture.output} set, the capture runs from start-up; a bad capture key disables only the capture. */
     private static void startCaptureFromConfig(AgentConfig cfg, ActivationTap tap) {
@@ -88,7 +97,7 @@ public final class AgentMain {
             keys.forEach((k, v) -> { if (!TAP_KEYS.contains(k) && !k.equals("preset")) b.set(k, v); });
             b.metadata("service", System.getProperty("sun.java.command", "").split(" ")[0]);
             TapSampling sampling = TapSampling.parse(keys.get("sample_requests"), keys.get("steps"),
-                    keys.get("max_frames_per_request"));
+                    keys.get("max_frames_per_request"), keys.get("outputs"));
             tap.start(b.build(), sampling);
         } catch (IllegalArgumentException e) {
             cfg.problems().add(new AgentConfig.Problem("capture", "capture." + e.getMessage() + "; activation capture is off"));

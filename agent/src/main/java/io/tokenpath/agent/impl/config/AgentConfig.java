@@ -45,6 +45,7 @@ public final class AgentConfig {
         k.put("pointcut.request", new String[] {"", "Class#method of a custom generation loop's per-request method"});
         k.put("pointcut.token", new String[] {"", "Class#method called once per generated token in that loop"});
         k.put("log.file", new String[] {"", "write the agent's log lines to this file instead of stderr"});
+        k.put("debug.fail_hooks", new String[] {"false", "fault injection for tests: every hook throws (counted, never reaching the app)"});
         KEYS = Collections.unmodifiableMap(k);
     }
 

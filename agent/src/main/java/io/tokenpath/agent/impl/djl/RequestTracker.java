@@ -200,7 +200,7 @@ public final class RequestTracker implements Hooks {
 
     /** Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. */
     private void recordTokens(Timeline t, Object tokens) throws ReflectiveOperationException {
-        long[] ids = DjlReflection.longs(tokens);
+        long[] ids = tokens instanceof Number ? new long[] {((Number) tokens).longValue()} : DjlReflection.longs(tokens);
         int step = (int) t.steps;
         if (ids == null) {
             tap.onToken(t.requestId, step, -1, false); // the token exists, its id is not visible at this point

@@ -46,8 +46,7 @@ public final class Instrumenter {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
-                .ignore(nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.tokenpath.agent.")).or(isSynthetic()),
-                        is(agentLoader))
+                .ignore(ignored(), is(agentLoader))
                 .with(new Listener(log, transformed));
         if (plan.djl()) {
             b = b.type(named("ai.djl.modality.nlp.generate.TextGenerator"))
@@ -88,6 +87,21 @@ public final class Instrumenter {
         b = pointcut(b, plan.requestPointcut(), GenerationAdvice.class, mapping, locator, handler);
         b = pointcut(b, plan.tokenPointcut(), TokenAdvice.class, mapping, locator, handler);
         b.installOn(inst);
+    }
+
+    /** The JDK classes woven on purpose; the rest of the JDK is never matched. */
+    private static final String[] JDK_TARGETS = {"java.util.concurrent.ThreadPoolExecutor",
+            "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.LinkedBlockingQueue",
+            "java.util.concurrent.LinkedBlockingDeque"};
+
+    /**
+     * Ignoring the JDK (but for the few classes above) keeps the type matchers away from thousands of platform
+     * classes, which matters at start-up: hasSuperType on every loaded class walks class files.
+     */
+    private static ElementMatcher.Junction<TypeDescription> ignored() {
+        return nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.tokenpath.agent.")).or(isSynthetic())
+                .or(nameStartsWith("java.").and(not(namedOneOf(JDK_TARGETS))))
+                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."));
     }
 
     private static AgentBuilder pointcut(AgentBuilder b, String spec, Class<?> advice, Advice.WithCustomMapping mapping,

@@ -86,7 +86,9 @@ public final class ActivationTap {
         if (!selected) return 0;
         int i = 0;
         int frames = 0;
+        boolean all = sampling.allOutputs();
         for (Object array : (Iterable<?>) ndList) {
+            if (i > 0 && !all) break;
             String name = i == 0 ? path : path + "#" + i;
             i++;
             Method[] m = accessors.computeIfAbsent(array.getClass(), ActivationTap::resolve);

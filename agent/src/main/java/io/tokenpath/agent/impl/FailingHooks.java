@@ -1,0 +1,33 @@
+package io.tokenpath.agent.impl;
+
+import io.tokenpath.agent.bootstrap.Hooks;
+import io.tokenpath.agent.bootstrap.RequestContext;
+
+/**
+ * Fault injection ({@code debug.fail_hooks=true}): every hook throws, as a bug inside the agent would. Used by the
+ * tests that show such a failure never reaches the application; the throwables are still counted, through the
+ * real hooks' {@code adviceFailed}. Never on unless asked for.
+ */
+final class FailingHooks implements Hooks {
+    private final Hooks counting;
+
+    FailingHooks(Hooks counting) {
+        this.counting = counting;
+    }
+
+    private static IllegalStateException injected(String hook) {
+        return new IllegalStateException("injected failure in hook " + hook + " (debug.fail_hooks=true)");
+    }
+
+    @Override public long requestStart(Object generator, Object input, String method) { throw injected("requestStart"); }
+    @Override public void requestEnd(long handle, Object output, Throwable error) { throw injected("requestEnd"); }
+    @Override public void token(Object tokens) { throw injected("token"); }
+    @Override public long modelCallStart(Object predictor, boolean inner) { throw injected("modelCallStart"); }
+    @Override public void modelCallEnd(long handle, boolean inner, Throwable error) { throw injected("modelCallEnd"); }
+    @Override public RequestContext httpRequest(Object exchange) { throw injected("httpRequest"); }
+    @Override public void taskQueued(RequestContext ctx) { throw injected("taskQueued"); }
+    @Override public void taskStarted(RequestContext ctx) { throw injected("taskStarted"); }
+    @Override public void taskRejected(RequestContext ctx) { throw injected("taskRejected"); }
+    @Override public void blockOutput(Object block, Object output) { throw injected("blockOutput"); }
+    @Override public void adviceFailed(Throwable t) { counting.adviceFailed(t); }
+}
