@@ -37,6 +37,12 @@ public interface Hooks {
     /** A DJL block's forward returned {@code output} (an NDList): the activation tap's input. */
     void blockOutput(Object block, Object output);
 
+    /**
+     * A call of the public API class {@code io.tokenpath.api.Tokenpath}: {@code method} is its name. Returns the
+     * value a boolean method answers (ignored for void ones).
+     */
+    boolean api(String method, Object[] args);
+
     /** Woven advice itself threw (suppressed so the application never sees it): count it. */
     void adviceFailed(Throwable t);
 }

@@ -12,8 +12,7 @@ import io.tokenpath.agent.impl.metrics.MetricsExport;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 import io.tokenpath.agent.impl.tap.ActivationTap;
 import io.tokenpath.agent.impl.tap.CaptureMetrics;
-import io.tokenpath.agent.impl.tap.TapSampling;
-import io.tokenpath.capture.config.CaptureConfig;
+import io.tokenpath.agent.impl.tap.CaptureStarter;
 
 import java.lang.instrument.Instrumentation;
 
@@ -58,6 +57,7 @@ public final class AgentMain {
         RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
                 cfg.get("provider.name"), log, tap);
         TokenMetrics.waitingGauge(meter, tracker::waiting);
+        tracker.setApi(new ManualApi(tracker, tap, clients, log));
         Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
 
         startCaptureFromConfig(cfg, tap);
@@ -84,21 +84,12 @@ public final class AgentMain {
         return nanos / 1_000_000;
     }
 
-    /** Tap keys handled by the agent; every other capture.* key goes to capture-runtime's CaptureConfig. */
-    private static final java.util.Set<String> TAP_KEYS = java.util.Set.of("sample_requests", "steps", "max_frames_per_request", "outputs");
-
     /** With {@code capture.output} set, the capture runs from start-up; a bad capture key disables only the capture. */
     private static void startCaptureFromConfig(AgentConfig cfg, ActivationTap tap) {
         java.util.Map<String, String> keys = cfg.captureKeys();
         if (!keys.containsKey("output")) return;
         try {
-            CaptureConfig.Builder b = CaptureConfig.builder();
-            if (keys.containsKey("preset")) b.set("preset", keys.get("preset"));
-            keys.forEach((k, v) -> { if (!TAP_KEYS.contains(k) && !k.equals("preset")) b.set(k, v); });
-            b.metadata("service", System.getProperty("sun.java.command", "").split(" ")[0]);
-            TapSampling sampling = TapSampling.parse(keys.get("sample_requests"), keys.get("steps"),
-                    keys.get("max_frames_per_request"), keys.get("outputs"));
-            tap.start(b.build(), sampling);
+            CaptureStarter.start(keys, tap, System.getProperty("sun.java.command", "").split(" ")[0]);
         } catch (IllegalArgumentException e) {
             cfg.problems().add(new AgentConfig.Problem("capture", "capture." + e.getMessage() + "; activation capture is off"));
         } catch (java.io.IOException | RuntimeException e) {

@@ -29,5 +29,6 @@ final class FailingHooks implements Hooks {
     @Override public void taskStarted(RequestContext ctx) { throw injected("taskStarted"); }
     @Override public void taskRejected(RequestContext ctx) { throw injected("taskRejected"); }
     @Override public void blockOutput(Object block, Object output) { throw injected("blockOutput"); }
+    @Override public boolean api(String method, Object[] args) { throw injected("api"); }
     @Override public void adviceFailed(Throwable t) { counting.adviceFailed(t); }
 }

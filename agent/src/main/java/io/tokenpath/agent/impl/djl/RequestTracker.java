@@ -96,6 +96,15 @@ public final class RequestTracker implements Hooks {
 
     @Override
     public long requestStart(Object generator, Object input, String method) {
+        return start(generator, null, input, method);
+    }
+
+    /** A request started through the public API: {@code model} labels it. */
+    public long manualStart(String model) {
+        return start(null, model, null, "api");
+    }
+
+    private long start(Object generator, String modelLabel, Object input, String method) {
         try {
             Timeline t = current.get();
             if (t != null) {
@@ -108,7 +117,7 @@ public final class RequestTracker implements Hooks {
             long batch = shape != null && shape.length > 1 ? shape[0] : 1;
             long length = shape == null || shape.length == 0 ? 0 : shape[shape.length - 1];
             String search = searchName(method);
-            Labels l = labels(modelName(generator), ctx == null ? "text_completion" : ctx.operation,
+            Labels l = labels(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
                     ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
             // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
@@ -303,6 +312,23 @@ public final class RequestTracker implements Hooks {
     /** Requests waiting now: tasks queued to executors plus jobs in blocking queues, both from request threads. */
     public long waiting() {
         return executorWaiting.get() + io.tokenpath.agent.bootstrap.Handoff.pending();
+    }
+
+    private volatile java.util.function.BiPredicate<String, Object[]> api = (m, a) -> false;
+
+    /** The handler of the public API's calls (set once the agent has everything it needs). */
+    public void setApi(java.util.function.BiPredicate<String, Object[]> handler) {
+        this.api = handler;
+    }
+
+    @Override
+    public boolean api(String method, Object[] args) {
+        try {
+            return api.test(method, args);
+        } catch (Throwable e) {
+            failed("api " + method, e);
+            return false;
+        }
     }
 
     @Override

@@ -84,6 +84,10 @@ public final class Instrumenter {
                     .transform(visit(mapping, QueueTakeAdvice.class, locator, handler,
                             namedOneOf("take", "poll", "takeFirst", "pollFirst").and(returns(Object.class)).and(not(isAbstract()))));
         }
+        // The public API (io.tokenpath.api, in the application's class path): always woven, it is the user's own ask.
+        b = b.type(named("io.tokenpath.api.Tokenpath"))
+                .transform(visit(mapping, ApiVoidAdvice.class, locator, handler, isStatic().and(returns(void.class))))
+                .transform(visit(mapping, ApiBooleanAdvice.class, locator, handler, isStatic().and(returns(boolean.class))));
         b = pointcut(b, plan.requestPointcut(), GenerationAdvice.class, mapping, locator, handler);
         b = pointcut(b, plan.tokenPointcut(), TokenAdvice.class, mapping, locator, handler);
         b.installOn(inst);

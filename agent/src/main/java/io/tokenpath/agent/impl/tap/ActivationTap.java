@@ -41,6 +41,23 @@ public final class ActivationTap {
                 + cfg.selector() + ", " + sampling + ")");
     }
 
+    /** Closes the capture running now after {@code seconds} (not one started later). */
+    public void stopAfter(long seconds) {
+        ActivationCapture started = capture;
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(seconds * 1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (capture == started) stop();
+            }
+        }, "tokenpath-capture-timer");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Closes the running capture: drains, ends the stream, writes the token sidecar. */
     public synchronized void stop() {
         ActivationCapture c = capture;
