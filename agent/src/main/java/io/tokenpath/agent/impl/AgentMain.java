@@ -12,6 +12,7 @@ import io.tokenpath.agent.impl.metrics.MetricsExport;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 import io.tokenpath.agent.impl.tap.ActivationTap;
 import io.tokenpath.agent.impl.tap.CaptureMetrics;
+import io.tokenpath.agent.impl.tap.CaptureControlServer;
 import io.tokenpath.agent.impl.tap.CaptureStarter;
 
 import java.lang.instrument.Instrumentation;
@@ -61,6 +62,7 @@ public final class AgentMain {
         Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
 
         startCaptureFromConfig(cfg, tap);
+        startCaptureControl(cfg, tap, log);
         Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
                 cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
                 checkedPointcut(cfg, "pointcut.token"));
@@ -98,6 +100,22 @@ public final class AgentMain {
         }
     }
 
+    private static volatile CaptureControlServer control;
+
+    private static void startCaptureControl(AgentConfig cfg, ActivationTap tap, AgentLog log) {
+        int port = cfg.integer("capture.control.port", 0, 65535);
+        if (port == 0) return;
+        String dir = cfg.get("capture.control.dir");
+        java.nio.file.Path d = dir == null || dir.isBlank()
+                ? java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "tokenpath-captures") : java.nio.file.Path.of(dir);
+        try {
+            control = new CaptureControlServer(cfg.get("capture.control.host"), port, d, tap, log);
+        } catch (java.io.IOException | RuntimeException e) {
+            cfg.problems().add(new AgentConfig.Problem("capture.control.port", "capture.control.port: cannot serve on "
+                    + cfg.get("capture.control.host") + ":" + port + " (" + rootMessage(e) + "); the capture endpoint is off"));
+        }
+    }
+
     private static String checkedPointcut(AgentConfig cfg, String key) {
         String v = cfg.get(key);
         if (v == null || v.isBlank()) return null;
@@ -117,6 +135,8 @@ public final class AgentMain {
 
     static void stop() {
         Bridge.install(null);
+        CaptureControlServer c = control;
+        if (c != null) c.stop();
         ActivationTap t = tap;
         if (t != null) t.stop(); // drain, end the stream, write the sidecar: a clean close on JVM exit
         MetricsExport e = export;

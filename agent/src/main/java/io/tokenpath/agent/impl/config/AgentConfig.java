@@ -44,6 +44,9 @@ public final class AgentConfig {
         k.put("instrument.blocks", new String[] {"true", "weave AbstractBaseBlock.forward for the activation tap (idle unless a capture runs)"});
         k.put("pointcut.request", new String[] {"", "Class#method of a custom generation loop's per-request method"});
         k.put("pointcut.token", new String[] {"", "Class#method called once per generated token in that loop"});
+        k.put("capture.control.port", new String[] {"0", "port of the on-demand capture endpoint (/capture); 0 = off"});
+        k.put("capture.control.host", new String[] {"127.0.0.1", "bind address of the capture endpoint (loopback unless you mean it)"});
+        k.put("capture.control.dir", new String[] {"", "directory the endpoint writes captures into (default: <tmp>/tokenpath-captures)"});
         k.put("log.file", new String[] {"", "write the agent's log lines to this file instead of stderr"});
         k.put("debug.fail_hooks", new String[] {"false", "fault injection for tests: every hook throws (counted, never reaching the app)"});
         KEYS = Collections.unmodifiableMap(k);
@@ -158,7 +161,7 @@ public final class AgentConfig {
     /** All {@code capture.*} keys without the prefix. */
     public Map<String, String> captureKeys() {
         Map<String, String> m = new LinkedHashMap<>();
-        values.forEach((k, v) -> { if (k.startsWith("capture.")) m.put(k.substring(8), v); });
+        values.forEach((k, v) -> { if (k.startsWith("capture.") && !k.startsWith("capture.control.")) m.put(k.substring(8), v); });
         return m;
     }
 

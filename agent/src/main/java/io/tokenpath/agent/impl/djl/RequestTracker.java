@@ -166,6 +166,7 @@ public final class RequestTracker implements Hooks {
                 tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
                         "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
                         "captured_frames", (long) t.capturedFrames));
+                tap.capturedRequestEnded();
             }
             io.tokenpath.agent.bootstrap.Handoff.requestFinished();
         } catch (Throwable e) {

@@ -34,11 +34,34 @@ public final class ActivationTap {
     /** Starts capturing into the stream {@code cfg} describes (any running capture is closed first). */
     public synchronized void start(CaptureConfig cfg, TapSampling sampling) throws IOException {
         stop();
+        requestsLeft.set(-1);
         selection.clear();
         this.sampling = sampling;
         this.capture = ActivationCapture.open(cfg, log::info);
         log.info("activation capture started: " + cfg.output() + " (" + cfg.describe().get("encoding") + ", "
                 + cfg.selector() + ", " + sampling + ")");
+    }
+
+    private final java.util.concurrent.atomic.AtomicInteger requestsLeft = new java.util.concurrent.atomic.AtomicInteger(-1);
+
+    /** Closes the capture once {@code n} more captured requests have ended. */
+    public void stopAfterRequests(int n) {
+        if (n < 1) throw new IllegalArgumentException("requests: must be >= 1");
+        requestsLeft.set(n);
+    }
+
+    /** A captured request ended (on the application's thread: the close runs on a thread of its own). */
+    public void capturedRequestEnded() {
+        if (requestsLeft.get() > 0 && requestsLeft.decrementAndGet() == 0) {
+            ActivationCapture started = capture;
+            Thread t = new Thread(() -> {
+                synchronized (this) {
+                    if (capture == started) stop();
+                }
+            }, "tokenpath-capture-close");
+            t.setDaemon(true);
+            t.start();
+        }
     }
 
     /** Closes the capture running now after {@code seconds} (not one started later). */
