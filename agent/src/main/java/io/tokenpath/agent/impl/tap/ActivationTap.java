@@ -38,8 +38,8 @@ public final class ActivationTap {
         selection.clear();
         this.sampling = sampling;
         this.capture = ActivationCapture.open(cfg, log::info);
-        log.info("activation capture started: " + cfg.output() + " (" + cfg.describe().get("encoding") + ", "
-                + cfg.selector() + ", " + sampling + ")");
+        log.info("activation capture started: " + cfg.output() + " (" + cfg.describe().get("encoding") + ", lz4 "
+                + io.tokenpath.capture.codec.Lz4Compressor.implementation() + ", " + cfg.selector() + ", " + sampling + ")");
     }
 
     private final java.util.concurrent.atomic.AtomicInteger requestsLeft = new java.util.concurrent.atomic.AtomicInteger(-1);
