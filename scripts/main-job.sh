@@ -65,7 +65,7 @@ cli verify "$STREAM"
 cli inspect "$STREAM" | sed -n '1,4p'
 FIRST=$(/usr/bin/python3 -c "import json,sys; t=json.load(open('$STREAM'+'_tokens.json'))['tokens']; print(t[0]['request_id'] if t else 1)")
 cli stats "$STREAM" --request "$FIRST" --layer 'attn$|mlp$|lm_head' | head -14
-cli plot "$STREAM" --out "$OUT/capture-l2.png" --stat l2 --request "$FIRST" --layer 'attn$|mlp$|ln_f|lm_head'
+cli plot "$STREAM" --out "$OUT/capture-l2.png" --stat l2 --request "$FIRST" --steps 0..7 --layer 'attn$|mlp$|ln_f|lm_head'
 /usr/bin/python3 docs/examples/read_stream.py "$STREAM" > "$OUT/capture-python.txt" && head -3 "$OUT/capture-python.txt"
 echo
 echo "== outputs in $OUT/: load.json, metrics.txt, server.log, capture.stream (+ _tokens.json), capture-l2.png, capture-python.txt"
