@@ -35,6 +35,56 @@ public final class AgentMain {
             log.info("disabled by configuration (enabled=false)");
             return;
         }
+        Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
+                cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
+                checkedPointcut(cfg, "pointcut.token"));
+        // The OpenTelemetry SDK and the exporter start on a second thread while Byte Buddy weaves on this one: both
+        // are mostly class loading, and the two cores of a small host do them side by side. premain still returns
+        // only when both are done and the hooks are in place, so no application code runs before the agent is
+        // complete (a late attach may miss a generation already running, as documented).
+        java.util.concurrent.FutureTask<RequestTracker> telemetry =
+                new java.util.concurrent.FutureTask<>(() -> setUpTelemetry(cfg, log));
+        Thread init = new Thread(telemetry, "tokenpath-init");
+        init.setDaemon(true);
+        init.start();
+        Instrumenter instrumenter = new Instrumenter();
+        try {
+            instrumenter.install(inst, plan, log);
+        } catch (Throwable t) {
+            log.info("instrumentation could not be installed (" + t + "); metrics endpoint stays up with no data");
+        }
+        long tWoven = System.nanoTime();
+        RequestTracker tracker;
+        try {
+            tracker = telemetry.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.info("interrupted while starting; the agent is off");
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.info("metrics could not be set up (" + rootMessage(e) + "); the agent is off, the application runs on");
+            return;
+        }
+        long tReady = System.nanoTime();
+        Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
+        startCaptureFromConfig(cfg, tap);
+        startCaptureControl(cfg, tap, log);
+        for (AgentConfig.Problem p : cfg.problems()) log.info("config: " + p);
+        Runtime.getRuntime().addShutdownHook(new Thread(AgentMain::stop, "tokenpath-shutdown"));
+        MetricsExport ex = export;
+        String host = cfg.get("metrics.host");
+        log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
+                + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
+                + "; woven so far: " + instrumenter.transformed().size() + " classes; start-up "
+                + ms(System.nanoTime() - t0) + " ms (weaving " + ms(tWoven - t0) + " alongside metrics "
+                + telemetryMillis + ", then " + ms(System.nanoTime() - tReady) + " for hooks and capture)");
+    }
+
+    private static volatile long telemetryMillis;
+
+    /** The SDK, its Prometheus endpoint, the instruments and the hooks' implementation (on the init thread). */
+    private static RequestTracker setUpTelemetry(AgentConfig cfg, AgentLog log) {
+        long t0 = System.nanoTime();
         String host = cfg.get("metrics.host");
         int port = cfg.integer("metrics.port", 0, 65535);
         MetricsExport ex;
@@ -47,39 +97,19 @@ public final class AgentMain {
             ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()));
         }
         export = ex;
-        long tExport = System.nanoTime();
         Meter meter = ex.provider().get("io.tokenpath.agent");
         TokenMetrics metrics = new TokenMetrics(meter, cfg.bounds("buckets.ttft", Buckets.TTFT),
                 cfg.bounds("buckets.itl", Buckets.ITL), cfg.bounds("buckets.request", Buckets.REQUEST));
         ClientLabels clients = new ClientLabels(cfg.integer("client.max", 1, 10_000));
-        ActivationTap tap = new ActivationTap(log);
-        AgentMain.tap = tap;
-        CaptureMetrics.register(meter, tap);
+        ActivationTap t = new ActivationTap(log);
+        AgentMain.tap = t;
+        CaptureMetrics.register(meter, t);
         RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
-                cfg.get("provider.name"), log, tap);
+                cfg.get("provider.name"), log, t);
         TokenMetrics.waitingGauge(meter, tracker::waiting);
-        tracker.setApi(new ManualApi(tracker, tap, clients, log));
-        Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
-
-        startCaptureFromConfig(cfg, tap);
-        startCaptureControl(cfg, tap, log);
-        Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
-                cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
-                checkedPointcut(cfg, "pointcut.token"));
-        Instrumenter instrumenter = new Instrumenter();
-        long tHooks = System.nanoTime();
-        try {
-            instrumenter.install(inst, plan, log);
-        } catch (Throwable t) {
-            log.info("instrumentation could not be installed (" + t + "); metrics endpoint stays up with no data");
-        }
-        for (AgentConfig.Problem p : cfg.problems()) log.info("config: " + p);
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentMain::stop, "tokenpath-shutdown"));
-        log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
-                + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
-                + "; woven so far: " + instrumenter.transformed().size() + " classes; start-up "
-                + ms(System.nanoTime() - t0) + " ms (metrics export " + ms(tExport - t0) + ", hooks and capture "
-                + ms(tHooks - tExport) + ", weaving " + ms(System.nanoTime() - tHooks) + ")");
+        tracker.setApi(new ManualApi(tracker, t, clients, log));
+        telemetryMillis = ms(System.nanoTime() - t0);
+        return tracker;
     }
 
     private static long ms(long nanos) {

@@ -75,7 +75,8 @@ public final class AgentConfig {
     }
 
     static AgentConfig load(String agentArgs, Properties sys, Map<String, String> env) {
-        List<Problem> problems = new ArrayList<>();
+        // Appended to from the start-up thread and the init thread (which set up parts in parallel).
+        List<Problem> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         Map<String, String> args = parseArgs(agentArgs, problems);
         Map<String, String> values = new LinkedHashMap<>();
         Map<String, String> sources = new LinkedHashMap<>();

@@ -4,7 +4,10 @@ import io.tokenpath.agent.bootstrap.Bridge;
 import io.tokenpath.agent.bootstrap.RequestContext;
 import net.bytebuddy.asm.Advice;
 
-/** HttpHandler.handle(HttpExchange) on the JDK server: the request's context is current while the handler runs. */
+/**
+ * Filter.Chain.doFilter(HttpExchange) on the JDK server, the step that runs every exchange's filters and handler:
+ * the request's context is current while they run (the outermost call sets it, nested ones keep it).
+ */
 public final class HttpHandlerAdvice {
     private HttpHandlerAdvice() {}
 

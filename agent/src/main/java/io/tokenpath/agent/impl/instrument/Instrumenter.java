@@ -66,9 +66,12 @@ public final class Instrumenter {
                             named("forward").and(takesArguments(4)).and(takesArgument(2, boolean.class))));
         }
         if (plan.http()) {
-            b = b.type(hasSuperType(named("com.sun.net.httpserver.HttpHandler")).and(not(isInterface())))
+            // Every exchange of the JDK server passes through Filter.Chain.doFilter on its way to the handler (and
+            // again per filter: the advice keeps the outermost). One JDK class instead of matching every loaded
+            // class against HttpHandler, which costs type resolution for each class the application loads.
+            b = b.type(named("com.sun.net.httpserver.Filter$Chain"))
                     .transform(visit(mapping, HttpHandlerAdvice.class, locator, handler,
-                            named("handle").and(takesArguments(1)).and(not(isAbstract()))));
+                            named("doFilter").and(takesArguments(1))));
         }
         if (plan.executors()) {
             b = b.type(named("java.util.concurrent.ThreadPoolExecutor"))
@@ -105,7 +108,8 @@ public final class Instrumenter {
     private static ElementMatcher.Junction<TypeDescription> ignored() {
         return nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.tokenpath.agent.")).or(isSynthetic())
                 .or(nameStartsWith("java.").and(not(namedOneOf(JDK_TARGETS))))
-                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."));
+                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
+                .or(nameStartsWith("com.sun.").and(not(named("com.sun.net.httpserver.Filter$Chain"))));
     }
 
     private static AgentBuilder pointcut(AgentBuilder b, String spec, Class<?> advice, Advice.WithCustomMapping mapping,
