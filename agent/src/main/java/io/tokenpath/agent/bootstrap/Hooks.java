@@ -34,6 +34,9 @@ public interface Hooks {
     /** That task was refused by the executor (a full queue): it never waits. */
     void taskRejected(RequestContext ctx);
 
+    /** A DJL model finished loading ({@code model}: the Model; {@code nanos}: how long; {@code error}: null on success). */
+    void modelLoaded(Object model, long nanos, Throwable error);
+
     /** A DJL block's forward returned {@code output} (an NDList): the activation tap's input. */
     void blockOutput(Object block, Object output);
 

@@ -16,6 +16,7 @@ public final class NoopHooks implements Hooks {
     @Override public void taskStarted(RequestContext ctx) {}
     @Override public void taskRejected(RequestContext ctx) {}
     @Override public void blockOutput(Object block, Object output) {}
+    @Override public void modelLoaded(Object model, long nanos, Throwable error) {}
     @Override public boolean api(String method, Object[] args) { return false; }
     @Override public void adviceFailed(Throwable t) {}
 }

@@ -29,6 +29,7 @@ final class FailingHooks implements Hooks {
     @Override public void taskStarted(RequestContext ctx) { throw injected("taskStarted"); }
     @Override public void taskRejected(RequestContext ctx) { throw injected("taskRejected"); }
     @Override public void blockOutput(Object block, Object output) { throw injected("blockOutput"); }
+    @Override public void modelLoaded(Object model, long nanos, Throwable error) { throw injected("modelLoaded"); }
     @Override public boolean api(String method, Object[] args) { throw injected("api"); }
     @Override public void adviceFailed(Throwable t) { counting.adviceFailed(t); }
 }

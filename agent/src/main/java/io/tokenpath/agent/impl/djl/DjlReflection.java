@@ -97,6 +97,14 @@ final class DjlReflection {
         return name == null ? null : name.toString();
     }
 
+    /** Model.getName() of a DJL Model, or null. */
+    static String modelNameOfModel(Object model) throws ReflectiveOperationException {
+        if (model == null) return null;
+        Method n = GET_NAME.get(model.getClass());
+        Object name = n == null ? null : n.invoke(model);
+        return name == null ? null : name.toString();
+    }
+
     /** SearchConfig.getMaxSeqLength() of a TextGenerator, or -1. */
     static int maxSeqLength(Object generator) throws ReflectiveOperationException {
         Field cf = CONFIG_FIELD.get(generator.getClass());

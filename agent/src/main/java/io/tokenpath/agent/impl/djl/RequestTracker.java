@@ -251,6 +251,18 @@ public final class RequestTracker implements Hooks {
     }
 
     @Override
+    public void modelLoaded(Object model, long nanos, Throwable error) {
+        try {
+            String name = DjlReflection.modelNameOfModel(model);
+            Attributes a = Attributes.of(TokenMetrics.MODEL, name == null ? "unknown" : name);
+            if (error != null) a = a.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
+            m.modelLoadDuration.record(nanos / NANOS, a);
+        } catch (Throwable e) {
+            failed("modelLoaded", e);
+        }
+    }
+
+    @Override
     public void blockOutput(Object block, Object output) {
         if (tap == null || !tap.active()) return;
         try {

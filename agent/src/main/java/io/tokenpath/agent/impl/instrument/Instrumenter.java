@@ -61,7 +61,12 @@ public final class Instrumenter {
                     .type(named("ai.djl.inference.Predictor"))
                     .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
                     .type(named("ai.djl.inference.Predictor"))
-                    .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")));
+                    .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")))
+                    // Each engine's Model class, by name (no type matching over every loaded class).
+                    .type(namedOneOf("ai.djl.pytorch.engine.PtModel", "ai.djl.mxnet.engine.MxModel",
+                            "ai.djl.onnxruntime.engine.OrtModel", "ai.djl.tensorflow.engine.TfModel"))
+                    .transform(visit(mapping, ModelLoadAdvice.class, locator, handler,
+                            named("load").and(takesArguments(3)).and(takesArgument(0, named("java.nio.file.Path")))));
         }
         if (plan.blocks()) {
             b = b.type(named("ai.djl.nn.AbstractBaseBlock"))

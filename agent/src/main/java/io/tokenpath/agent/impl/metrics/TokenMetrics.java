@@ -38,6 +38,7 @@ public final class TokenMetrics {
     public final DoubleHistogram decodeTime;
     public final DoubleHistogram modelCallDuration;
     public final LongHistogram batchSize;
+    public final DoubleHistogram modelLoadDuration;
     public final LongCounter tokens;
     public final LongCounter requests;
     public final LongUpDownCounter requestsRunning;
@@ -71,6 +72,9 @@ public final class TokenMetrics {
         batchSize = meter.histogramBuilder("tokenpath.batch.size").ofLongs().setUnit("{sequence}")
                 .setDescription("Sequences in the batch at each decode step")
                 .setExplicitBucketBoundariesAdvice(Buckets.BATCH.stream().map(Double::longValue).toList()).build();
+        modelLoadDuration = meter.histogramBuilder("tokenpath.model.load.duration").setUnit("s")
+                .setDescription("Time to load a DJL model's weights (Model.load of the engine's model class)")
+                .setExplicitBucketBoundariesAdvice(request).build();
         tokens = meter.counterBuilder("tokenpath.tokens").setUnit("{token}")
                 .setDescription("Tokens processed, by gen_ai.token.type (input = prompt, output = generated), client and model").build();
         requests = meter.counterBuilder("tokenpath.requests").setUnit("{request}")
