@@ -27,10 +27,4 @@ public class StreamFormatException extends java.io.IOException {
 
     /** What was wrong, without the offset suffix: for reports that print the offset in a column of their own. */
     public String reason() { return reason; }
-
-    /** The same error, now tied to the frame at {@code frameOffset} (used when a frame's data is decoded later). */
-    public StreamFormatException at(long frameOffset) {
-        if (offset >= 0) return this;
-        return new StreamFormatException(getMessage(), frameOffset, getCause());
-    }
 }

@@ -2,7 +2,6 @@ package io.tokenpath.capture.pipeline;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -269,9 +268,5 @@ final class ActivationRing {
         } finally {
             lock.unlock();
         }
-    }
-
-    static long nanos(long millis) {
-        return TimeUnit.MILLISECONDS.toNanos(millis);
     }
 }

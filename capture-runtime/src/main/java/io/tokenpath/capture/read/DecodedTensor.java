@@ -37,10 +37,4 @@ public final class DecodedTensor {
         if (floats == null) floats = PayloadDecoder.toFloats(header, raw);
         return floats.clone();
     }
-
-    /** The same values without a defensive copy, for read-only analysis loops. */
-    float[] floatsShared() throws StreamFormatException {
-        if (floats == null) floats = PayloadDecoder.toFloats(header, raw);
-        return floats;
-    }
 }

@@ -78,7 +78,7 @@ public final class Instrumenter {
             // again per filter: the advice keeps the outermost). One JDK class instead of matching every loaded
             // class against HttpHandler, which costs type resolution for each class the application loads.
             b = b.type(named("com.sun.net.httpserver.Filter$Chain"))
-                    .transform(visit(mapping, HttpHandlerAdvice.class, locator, handler,
+                    .transform(visit(mapping, HttpExchangeAdvice.class, locator, handler,
                             named("doFilter").and(takesArguments(1))));
         }
         if (plan.executors()) {

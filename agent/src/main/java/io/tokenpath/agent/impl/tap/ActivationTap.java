@@ -4,7 +4,6 @@ import io.tokenpath.agent.impl.AgentLog;
 import io.tokenpath.capture.config.CaptureConfig;
 import io.tokenpath.capture.format.DType;
 import io.tokenpath.capture.pipeline.ActivationCapture;
-import io.tokenpath.capture.util.Json;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -181,9 +180,5 @@ public final class ActivationTap {
             case "BOOLEAN": return DType.BOOLEAN;
             default: return null;
         }
-    }
-
-    static Map<String, Object> event(Object... kv) {
-        return Json.map(kv);
     }
 }

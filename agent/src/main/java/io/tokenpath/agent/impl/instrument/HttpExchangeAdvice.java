@@ -8,8 +8,8 @@ import net.bytebuddy.asm.Advice;
  * Filter.Chain.doFilter(HttpExchange) on the JDK server, the step that runs every exchange's filters and handler:
  * the request's context is current while they run (the outermost call sets it, nested ones keep it).
  */
-public final class HttpHandlerAdvice {
-    private HttpHandlerAdvice() {}
+public final class HttpExchangeAdvice {
+    private HttpExchangeAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static RequestContext enter(@Advice.Argument(0) Object exchange) {
