@@ -11,8 +11,12 @@
  *                    changes no metadata that must be written: only its data reaches the disk)
  *   read PATH N      read N bytes with O_DIRECT from PATH (blocks on the disk: off CPU in state io)
  *   sleep MS         sleep MS milliseconds in a thread named tp-sleeper
+ *   wait MS          sleep MS milliseconds in the main thread (a script waiting for the helper to attach)
  *   spin MS T        T threads named tp-spin-<i>, all pinned to CPU 0, spin for MS milliseconds each
  *   quit
+ *
+ * `workload --script "cmd;cmd;..."` runs the commands by itself (no stdin), then waits until stdin closes: for
+ * tests where nothing can talk to it (inside a pid namespace of its own).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -123,12 +127,24 @@ static int do_direct(const char *path, size_t n, int write_it)
 	return r == (ssize_t)n ? 0 : -1;
 }
 
-int main(void)
+static char *next_script_line(char **script, char *line, size_t n)
+{
+	if (!*script || !**script)
+		return NULL;
+	char *end = strchr(*script, ';');
+	size_t len = end ? (size_t)(end - *script) : strlen(*script);
+	snprintf(line, n, "%.*s", (int)len, *script);
+	*script = end ? end + 1 : *script + len;
+	return line;
+}
+
+int main(int argc, char **argv)
 {
 	char line[4096];
+	char *script = argc == 3 && !strcmp(argv[1], "--script") ? argv[2] : NULL;
 	/* stdio allocates its buffers on first use: do that before the first measurement */
 	reply("ready", "", NULL);
-	while (fgets(line, sizeof(line), stdin)) {
+	while (script ? next_script_line(&script, line, sizeof(line)) != NULL : fgets(line, sizeof(line), stdin) != NULL) {
 		line[strcspn(line, "\n")] = 0;
 		char cmd[32] = "", a[2048] = "", b[64] = "";
 		sscanf(line, "%31s %2047s %63s", cmd, a, b);
@@ -155,6 +171,10 @@ int main(void)
 			pthread_t t;
 			pthread_create(&t, NULL, sleeper, (void *)strtol(a, NULL, 0));
 			pthread_join(t, NULL);
+		} else if (!strcmp(cmd, "wait")) {
+			long ms = strtol(a, NULL, 0);
+			struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+			nanosleep(&ts, NULL);
 		} else if (!strcmp(cmd, "spin")) {
 			int n = atoi(b);
 			pthread_t t[64];
@@ -176,6 +196,11 @@ int main(void)
 			reply("err", cmd, strerror(errno));
 		else
 			reply("ok", cmd, NULL);
+	}
+	if (script) {
+		reply("done", "script", NULL);
+		while (fgets(line, sizeof(line), stdin)) {
+		}
 	}
 	return 0;
 }

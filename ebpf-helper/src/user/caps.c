@@ -30,15 +30,16 @@ static int last_cap(void)
 	return n;
 }
 
-int caps_drop_to_runtime(void)
+int caps_drop_to_runtime(bool keep_sys_admin)
 {
 	int last = last_cap();
 	bool modern = last >= CAP_BPF;
-	int keep[3] = {CAP_SYS_PTRACE, modern ? CAP_BPF : CAP_SYS_ADMIN, modern ? CAP_PERFMON : -1};
+	int keep[4] = {CAP_SYS_PTRACE, modern ? CAP_BPF : CAP_SYS_ADMIN, modern ? CAP_PERFMON : -1,
+		       keep_sys_admin ? CAP_SYS_ADMIN : -1};
 	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	memset(d, 0, sizeof(d));
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		if (keep[i] < 0)
 			continue;
 		d[keep[i] / 32].effective |= 1U << (keep[i] % 32);
@@ -46,7 +47,7 @@ int caps_drop_to_runtime(void)
 	}
 	/* the bounding set first: dropping from it needs CAP_SETPCAP, which the capset below gives up */
 	for (int c = 0; c <= last; c++) {
-		bool kept = c == keep[0] || c == keep[1] || c == keep[2];
+		bool kept = c == keep[0] || c == keep[1] || c == keep[2] || c == keep[3];
 		if (!kept && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) && errno != EINVAL) {
 			tp_log("cannot drop capability %d from the bounding set (%s)", c, strerror(errno));
 			break;

@@ -219,12 +219,12 @@ int loader_start(struct loader *l, const struct loader_opts *o)
 		}
 	}
 
-	struct tp_jvm *jvm = LOAD_MODULE(tp_jvm, flavour, false, (void)0);
+	struct tp_jvm *jvm = o->usdt ? LOAD_MODULE(tp_jvm, flavour, false, (void)0) : NULL;
 	if (jvm) {
 		l->jvm_skel = jvm;
 		l->jvm = true;
 		l->maps.jvm_hist = bpf_map__fd(jvm->maps.jvm_hist);
-	} else {
+	} else if (o->usdt) {
 		tp_log("USDT programs cannot be loaded (%s): no JVM GC/safepoint timing", strerror(-last_err));
 	}
 	return 0;
@@ -260,6 +260,7 @@ struct jvm_links *loader_attach_jvm(struct loader *l, int pid, const char *libjv
 		free(j);
 		return NULL;
 	}
+	tp_log("JVM %d: %d of 4 HotSpot USDT probes attached in %s", pid, attached, libjvm);
 	return j;
 }
 

@@ -14,6 +14,7 @@ struct loader_opts {
 	enum syscall_mode syscalls;
 	bool mount_tracefs;       /* mount tracefs in a private mount namespace when it is missing */
 	long long large_file_bytes;
+	bool usdt;                /* load the JVM (HotSpot USDT) module */
 	uint32_t pidns_level;
 	uint64_t pidns_ino;
 };

@@ -41,6 +41,7 @@ struct options {
 	const char *nvml_lib;
 	bool no_nvml;
 	bool keep_caps;
+	bool no_usdt;
 	int max_clients;
 };
 
@@ -71,6 +72,7 @@ static void usage(FILE *f)
 		"  --no-nvml             no GPU metrics\n"
 		"  --max-clients N       connections served at once (default 64)\n"
 		"  --keep-caps           keep all capabilities after attaching (default: drop to the runtime set)\n"
+		"  --no-usdt             no JVM GC/safepoint probes; a daemon then drops CAP_SYS_ADMIN too\n"
 		"  --verbose             libbpf's messages too\n"
 		"  --version\n");
 }
@@ -109,6 +111,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		{"no-mount-tracefs", no_argument, 0, 'T'}, {"large-file", required_argument, 0, 'l'},
 		{"nvml-lib", required_argument, 0, 'n'}, {"no-nvml", no_argument, 0, 'N'},
 		{"max-clients", required_argument, 0, 'c'}, {"keep-caps", no_argument, 0, 'K'},
+		{"no-usdt", no_argument, 0, 'U'},
 		{"verbose", no_argument, 0, 'v'}, {"version", no_argument, 0, 'V'}, {"help", no_argument, 0, 'h'},
 		{0, 0, 0, 0}};
 	static const char *const attach_names[] = {"auto", "tp_btf", "raw_tp"};
@@ -132,6 +135,7 @@ static void parse_options(int argc, char **argv, struct options *o)
 		case 'N': o->no_nvml = true; break;
 		case 'c': o->max_clients = parse_number(optarg, "--max-clients", 1, MAX_SESSIONS); break;
 		case 'K': o->keep_caps = true; break;
+		case 'U': o->no_usdt = true; break;
 		case 'v': tp_verbose = true; break;
 		case 'V': printf("tokenpath-helper %s (protocol %d)\n", TP_HELPER_VERSION, TP_PROTOCOL_VERSION); exit(0);
 		case 'h': usage(stdout); exit(0);
@@ -259,7 +263,7 @@ int main(int argc, char **argv)
 	}
 
 	struct loader_opts lo = {.attach = o.attach, .syscalls = o.syscalls, .mount_tracefs = o.mount_tracefs,
-				 .large_file_bytes = o.large_file};
+				 .large_file_bytes = o.large_file, .usdt = !o.no_usdt};
 	lo.pidns_level = pidns_setup(&lo.pidns_ino);
 	if (loader_start(&loader, &lo)) {
 		loader_stop(&loader);
@@ -274,17 +278,12 @@ int main(int argc, char **argv)
 	}
 	struct ring_buffer *rb = loader.syscalls ? ring_buffer__new(loader.maps.events, on_event, NULL, NULL) : NULL;
 
-	if (!o.keep_caps)
-		caps_drop_to_runtime();
-	char caps[256];
-	caps_describe(caps, sizeof(caps));
 	snprintf(hello_fields, sizeof(hello_fields),
 		 "version=%s interval_ms=%d syscall_mode=%s attach=%s nvml=%s nvml_processes=%s modules=%s%s%s%s%s",
 		 TP_HELPER_VERSION, o.interval_ms, loader.syscall_used, loader.attach_used, nvml_status_name(node.nvml),
 		 nvml_process_api(), "sched", loader.blockio ? ",blockio" : "", loader.syscalls ? ",syscalls" : "",
 		 loader.faults ? ",faults" : "", loader.jvm ? ",jvm" : "");
-	tp_log("%s; %s; capabilities now: %s", o.socket_path ? o.socket_path : "stdout", hello_fields, caps);
-
+	/* --pid: the one target (and its USDT probes) is attached before the privileges go */
 	if (o.pid) {
 		struct session *s = &sessions[nsessions++];
 		memset(s, 0, sizeof(*s));
@@ -295,9 +294,14 @@ int main(int argc, char **argv)
 			loader_stop(&loader);
 			return 70;
 		}
-	} else {
-		tp_log("serving on %s (mode %03o)", o.socket_path, o.socket_mode);
 	}
+	if (!o.keep_caps)
+		caps_drop_to_runtime(o.socket_path && loader.jvm);
+	char caps[256];
+	caps_describe(caps, sizeof(caps));
+	tp_log("%s; %s; capabilities now: %s", o.socket_path ? o.socket_path : "stdout", hello_fields, caps);
+	if (o.socket_path)
+		tp_log("serving on %s (mode %03o)", o.socket_path, o.socket_mode);
 
 	int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct itimerspec its = {.it_interval = {o.interval_ms / 1000, (o.interval_ms % 1000) * 1000000L},

@@ -19,11 +19,15 @@ final class ProtocolReader {
 
     static final class Batch {
         final long seq;
+        final long unixNanos; // when the helper began it
         final Map<String, Double> values = new LinkedHashMap<>();
         final Map<String, Hist> hists = new LinkedHashMap<>();
+        /** series key -> its labels, for listing a metric's series */
+        final Map<String, Map<String, String>> labels = new LinkedHashMap<>();
 
-        Batch(long seq) {
+        Batch(long seq, long unixNanos) {
             this.seq = seq;
+            this.unixNanos = unixNanos;
         }
 
         /** The value of {@code name} with exactly these labels ("k=v" pairs), or null. */
@@ -44,7 +48,7 @@ final class ProtocolReader {
         Map<Map<String, String>, Double> series(String name) {
             Map<Map<String, String>, Double> m = new LinkedHashMap<>();
             values.forEach((k, v) -> {
-                if (k.startsWith(name + "{")) m.put(parseLabels(k.substring(name.length())), v);
+                if (k.startsWith(name + "{")) m.put(labels.get(k), v);
             });
             return m;
         }
@@ -85,7 +89,10 @@ final class ProtocolReader {
                 String[] p = rest.split(" ", 5);
                 meta.put(p[0], p);
             }
-            case 'B' -> open = new Batch(Long.parseLong(rest.split(" ")[0]));
+            case 'B' -> {
+                String[] p = rest.split(" ");
+                open = new Batch(Long.parseLong(p[0]), Long.parseLong(p[1]));
+            }
             case 'Z' -> {
                 Batch b = open;
                 open = null;
@@ -93,7 +100,12 @@ final class ProtocolReader {
             }
             case 'C', 'G' -> {
                 int sp = seriesEnd(rest);
-                if (open != null) open.values.put(canonical(rest.substring(0, sp)), Double.parseDouble(rest.substring(sp + 1).trim()));
+                if (open != null) {
+                    String series = rest.substring(0, sp);
+                    String k = canonical(series);
+                    open.values.put(k, Double.parseDouble(rest.substring(sp + 1).trim()));
+                    open.labels.put(k, parseLabels(series.substring(series.indexOf('{'))));
+                }
             }
             case 'H' -> {
                 int sp = seriesEnd(rest);
