@@ -7,6 +7,7 @@
  *   FAKE_NVML_UNSUPPORTED=a,b     fields answering NVML_ERROR_NOT_SUPPORTED: memory utilization temperature power
  *                                 power_limit energy clock pcie processes; "1:temperature" limits one to GPU 1
  *   FAKE_NVML_PROCS=pid:bytes[:gpu],...   compute processes (gpu 0 when not given)
+ *   FAKE_NVML_PROCS_FILE=path     the same list read from a file at each call (a test learns pids late)
  *   FAKE_NVML_GROW=K              the process list grows by K entries on each of the first 2 calls after a
  *                                 too-small answer (the list changing between the two calls of the protocol)
  *   FAKE_NVML_UTIL=gpu,mem        utilization percents for every GPU (default 50+i, 30+i)
@@ -183,6 +184,16 @@ static int procs_for(nvmlDevice_t d, unsigned int *pids, unsigned long long *byt
 {
 	int n = 0;
 	const char *v = getenv("FAKE_NVML_PROCS");
+	char file_buf[2048];
+	const char *file = getenv("FAKE_NVML_PROCS_FILE");
+	if (file) {
+		FILE *f = fopen(file, "r");
+		size_t len = f ? fread(file_buf, 1, sizeof(file_buf) - 1, f) : 0;
+		if (f)
+			fclose(f);
+		file_buf[len] = 0;
+		v = file_buf;
+	}
 	if (v) {
 		char buf[2048];
 		snprintf(buf, sizeof(buf), "%s", v);

@@ -11,14 +11,7 @@
 #define TASK_UNINTERRUPTIBLE 0x0002
 #define TASK_DEAD 0x0080
 
-/* Per monitored thread (host tid): when it left / got the CPU, in which state, when it became runnable. */
-struct thread_times {
-	__u64 off_ts;
-	__u64 on_ts;
-	__u64 runnable_ts;
-	__u32 off_state;
-	__u32 tgid; /* so user space can forget a process's threads when it stops monitoring it */
-};
+#define thread_times tp_thread_times
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -125,6 +118,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 					add_cpu_time(prev_tgid, TP_STATE_ONCPU, prev, now - tt->on_ts);
 				__u32 st = offcpu_state(preempt, prev, prev_state);
 				tt->tgid = prev_tgid;
+				bpf_core_read_str(tt->comm, sizeof(tt->comm), &prev->comm);
 				tt->on_ts = 0;
 				tt->off_ts = now;
 				tt->off_state = st;
@@ -159,6 +153,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 				hist_add(h, now - tt->runnable_ts);
 		}
 		tt->tgid = next_tgid;
+		bpf_core_read_str(tt->comm, sizeof(tt->comm), &next->comm);
 		tt->off_ts = 0;
 		tt->runnable_ts = 0;
 		tt->on_ts = now;

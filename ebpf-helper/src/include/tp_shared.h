@@ -52,6 +52,17 @@ struct tp_cpu_key {
 	char comm[TP_COMM_LEN];
 };
 
+/* Per monitored thread (key: host tid), kept by the sched program: when it left or got the CPU, in which state,
+ * since when it waits on the run queue. User space reads it to count time still in progress. */
+struct tp_thread_times {
+	__u64 off_ts;
+	__u64 on_ts;
+	__u64 runnable_ts;
+	__u32 off_state;
+	__u32 tgid;
+	char comm[TP_COMM_LEN];
+};
+
 struct tp_cpu_val {
 	__u64 ns;
 	__u64 count;

@@ -4,6 +4,7 @@
 #include <bpf/bpf.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "tp_types.h"
 #include "tp_shared.h"
@@ -61,6 +62,32 @@ static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct lo
 		struct group_sum *g = group_for(groups, &ng, group);
 		g->ns[next.state] += v.ns;
 		g->seen[next.state] = true;
+	}
+	/* Time in progress: a thread off CPU for minutes (a worker waiting for requests) or spinning on it would
+	 * otherwise show nothing until it switches. Counted up to now without touching the kernel's totals, so the
+	 * counter stays monotonic: when the thread switches, the kernel adds at least as much. */
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* the clock bpf_ktime_get_ns reads */
+	__u64 now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	__u32 tid, tnext;
+	struct tp_thread_times tt;
+	void *tprev = NULL;
+	while (l->maps.threads >= 0 && bpf_map_get_next_key(l->maps.threads, tprev, &tnext) == 0) {
+		tid = tnext;
+		tprev = &tid;
+		if (bpf_map_lookup_elem(l->maps.threads, &tnext, &tt) || tt.tgid != tgid)
+			continue;
+		__u64 since = tt.off_ts ? tt.off_ts : tt.on_ts;
+		__u32 state = tt.off_ts ? tt.off_state : TP_STATE_ONCPU;
+		if (!since || since > now || state >= TP_STATE_COUNT)
+			continue;
+		char comm[TP_COMM_LEN + 1], group[TP_COMM_LEN + 8];
+		memcpy(comm, tt.comm, TP_COMM_LEN);
+		comm[TP_COMM_LEN] = 0;
+		thread_group_of(comm, group, sizeof(group));
+		struct group_sum *g = group_for(groups, &ng, group);
+		g->ns[state] += now - since;
+		g->seen[state] = true;
 	}
 	for (int i = 0; i < ng; i++) {
 		for (int s = 0; s < TP_STATE_COUNT; s++) {
@@ -373,7 +400,7 @@ void collect_node(struct outbuf *b, struct proto_state *st, struct loader *l, co
 		emit_gpu(b, st, &n->gpus[i], host_pid);
 	struct label info[] = {{"tokenpath.helper.version", TP_HELPER_VERSION}, {"tokenpath.helper.syscall_mode", syscall_mode},
 			       {"tokenpath.helper.attach", attach_mode}, {"tokenpath.helper.nvml", nvml_status_name(n->nvml)}};
-	proto_gauge(b, st, M_HELPER_INFO, info, 4, 1);
+	proto_gauge(b, st, M_HELPER_RUNNING, info, 4, 1);
 	static const char *LOST[TP_LOST_COUNT] = {"ringbuf_full", "map_full"};
 	for (__u32 r = 0; r < TP_LOST_COUNT; r++) {
 		__u64 v = 0;

@@ -42,7 +42,7 @@ static const struct metric_desc METRICS[M_COUNT] = {
 	[M_GPU_CLOCK_MEMORY] = {"tokenpath.gpu.clock.memory", "gauge", "Hz", "GPU memory clock"},
 	[M_GPU_PCIE] = {"tokenpath.gpu.pcie.throughput", "gauge", "By/s", "GPU PCIe throughput by direction"},
 	[M_GPU_PROCESS_MEMORY] = {"tokenpath.gpu.process.memory.usage", "gauge", "By", "GPU memory used by the monitored process"},
-	[M_HELPER_INFO] = {"tokenpath.helper.info", "gauge", "1", "How the helper runs (always 1)"},
+	[M_HELPER_RUNNING] = {"tokenpath.helper.running", "gauge", "-", "How the helper runs: its version and modes (always 1)"},
 	[M_EVENTS_LOST] = {"tokenpath.helper.events.lost", "counter", "{event}", "Kernel events the helper could not record"},
 	[M_LARGE_FILE_OPEN_EVENT] = {"tokenpath.process.large_file_open", "event", "-", "A large regular file was opened (path, size)"},
 };

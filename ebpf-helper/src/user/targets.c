@@ -69,18 +69,13 @@ static void forget(int fd, size_t key_size, __u32 tgid)
 	}
 }
 
-struct thread_times_user {
-	__u64 off_ts, on_ts, runnable_ts;
-	__u32 off_state, tgid;
-};
-
 static void forget_threads(int fd, __u32 tgid)
 {
 	if (fd < 0)
 		return;
 	__u32 key, next;
 	void *prev = NULL;
-	struct thread_times_user v;
+	struct tp_thread_times v;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v.tgid == tgid) {
 			bpf_map_delete_elem(fd, &next);

@@ -76,7 +76,7 @@ class NvmlIT {
                 assertEquals(5000, b.value("tokenpath.gpu.process.memory.usage", gpu(0)));
                 assertEquals(0, b.value("tokenpath.gpu.process.memory.usage", gpu(1)));
                 assertEquals(1073741824, b.value("tokenpath.gpu.process.memory.usage", gpu(2)));
-                assertEquals(1, b.value("tokenpath.helper.info", "tokenpath.helper.version=" + h.reader.hello.get("version"),
+                assertEquals(1, b.value("tokenpath.helper.running", "tokenpath.helper.version=" + h.reader.hello.get("version"),
                         "tokenpath.helper.syscall_mode=off", "tokenpath.helper.attach=tp_btf", "tokenpath.helper.nvml=ok"));
             }
         }
@@ -97,7 +97,7 @@ class NvmlIT {
                 ProtocolReader.Batch b = h.next();
                 assertEquals("no_library", h.reader.hello.get("nvml"));
                 assertTrue(b.series("hw.gpu.utilization").isEmpty());
-                assertNotNull(b.value("tokenpath.helper.info", "tokenpath.helper.version=" + h.reader.hello.get("version"),
+                assertNotNull(b.value("tokenpath.helper.running", "tokenpath.helper.version=" + h.reader.hello.get("version"),
                         "tokenpath.helper.syscall_mode=off", "tokenpath.helper.attach=tp_btf", "tokenpath.helper.nvml=no_library"));
             }
             Map<String, String> env = Map.of("LD_LIBRARY_PATH", FAKE.toString(), "FAKE_NVML_GPUS", "2",

@@ -5,6 +5,8 @@ import io.tokenpath.agent.bootstrap.Bridge;
 import io.tokenpath.agent.impl.config.AgentConfig;
 import io.tokenpath.agent.impl.djl.HttpAttribution;
 import io.tokenpath.agent.impl.djl.RequestTracker;
+import io.tokenpath.agent.impl.helper.HelperMetrics;
+import io.tokenpath.agent.impl.helper.HelperStarter;
 import io.tokenpath.agent.impl.instrument.Instrumenter;
 import io.tokenpath.agent.impl.metrics.Buckets;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
@@ -26,6 +28,7 @@ public final class AgentMain {
 
     private static volatile MetricsExport export;
     private static volatile ActivationTap tap;
+    private static volatile io.tokenpath.agent.impl.helper.HelperClient helper;
 
     public static void start(Instrumentation inst, String args, boolean lateAttach) {
         long t0 = System.nanoTime();
@@ -88,16 +91,20 @@ public final class AgentMain {
         String host = cfg.get("metrics.host");
         int port = cfg.integer("metrics.port", 0, 65535);
         MetricsExport ex;
+        HelperMetrics helperMetrics = new HelperMetrics();
         try {
             ex = new MetricsExport(host, port, cfg.flag("histogram.exponential"),
-                    MetricsExport.resource(cfg.get("service.name"), System.getenv()));
+                    MetricsExport.resource(cfg.get("service.name"), System.getenv()), java.util.List.of(helperMetrics));
         } catch (RuntimeException e) {
             log.info("metrics.port: cannot serve Prometheus on " + host + ":" + port + " (" + rootMessage(e)
                     + "); metrics are recorded but not exported");
-            ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()));
+            ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()),
+                    java.util.List.of(helperMetrics));
         }
         export = ex;
         Meter meter = ex.provider().get("io.tokenpath.agent");
+        helperMetrics.bind(ex.provider().get("io.tokenpath.helper"), meter);
+        startHelper(cfg, helperMetrics, log);
         TokenMetrics metrics = new TokenMetrics(meter, cfg.bounds("buckets.ttft", Buckets.TTFT),
                 cfg.bounds("buckets.itl", Buckets.ITL), cfg.bounds("buckets.request", Buckets.REQUEST));
         ClientLabels clients = new ClientLabels(cfg.integer("client.max", 1, 10_000));
@@ -110,6 +117,16 @@ public final class AgentMain {
         tracker.setApi(new ManualApi(tracker, t, clients, log));
         telemetryMillis = ms(System.nanoTime() - t0);
         return tracker;
+    }
+
+    /** Kernel and GPU metrics: a bad helper.mode disables only them. */
+    private static void startHelper(AgentConfig cfg, HelperMetrics metrics, AgentLog log) {
+        String mode = cfg.typed("helper.mode", v -> {
+            if (!HelperStarter.MODES.contains(v)) throw new IllegalArgumentException();
+            return v;
+        }, "one of " + String.join(", ", HelperStarter.MODES));
+        helper = HelperStarter.start(mode, cfg.get("helper.socket"), cfg.get("helper.user"), cfg.get("helper.path"),
+                cfg.get("helper.args"), ProcessHandle.current().pid(), metrics, log);
     }
 
     private static long ms(long nanos) {
@@ -165,6 +182,8 @@ public final class AgentMain {
 
     static void stop() {
         Bridge.install(null);
+        io.tokenpath.agent.impl.helper.HelperClient h = helper;
+        if (h != null) h.close();
         CaptureControlServer c = control;
         if (c != null) c.stop();
         ActivationTap t = tap;
@@ -179,7 +198,7 @@ public final class AgentMain {
     }
 
     /** {@code java -jar tokenpath-agent.jar [version|keys]}. */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String cmd = args.length == 0 ? "help" : args[0];
         switch (cmd) {
             case "version":
@@ -188,9 +207,14 @@ public final class AgentMain {
             case "keys":
                 AgentConfig.KEYS.forEach((k, v) -> System.out.printf("%-24s default %-12s %s%n", k, v[0].isEmpty() ? "-" : v[0], v[1]));
                 return;
+            case "watch":
+                System.exit(WatchCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+                return;
             default:
                 System.out.println("usage: java -javaagent:tokenpath-agent.jar[=key=value,...] -jar your-service.jar");
                 System.out.println("       java -jar tokenpath-agent.jar version | keys");
+                System.out.println("       java -jar tokenpath-agent.jar attach <pid> [key=value,...]");
+                System.out.println("       java -jar tokenpath-agent.jar watch --pid N [--port 9464] [--host 0.0.0.0] [--helper PATH] [--service NAME] [--helper-args '...']");
                 if (!cmd.equals("help")) System.exit(64);
         }
     }

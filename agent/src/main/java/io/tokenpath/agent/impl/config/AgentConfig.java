@@ -47,6 +47,11 @@ public final class AgentConfig {
         k.put("capture.control.port", new String[] {"0", "port of the on-demand capture endpoint (/capture); 0 = off"});
         k.put("capture.control.host", new String[] {"127.0.0.1", "bind address of the capture endpoint (loopback unless you mean it)"});
         k.put("capture.control.dir", new String[] {"", "directory the endpoint writes captures into (default: <tmp>/tokenpath-captures)"});
+        k.put("helper.mode", new String[] {"auto", "kernel and GPU metrics from tokenpath-helper: auto (the daemon's socket when it exists, looked for again every 30 s), socket, spawn (start the helper: a root JVM), off"});
+        k.put("helper.socket", new String[] {"/run/tokenpath/helper.sock", "the helper daemon's Unix socket"});
+        k.put("helper.user", new String[] {"root", "the user the helper daemon must run as (checked with SO_PEERCRED); others are refused"});
+        k.put("helper.path", new String[] {"", "the tokenpath-helper binary for helper.mode=spawn (default: next to the agent jar, then PATH)"});
+        k.put("helper.args", new String[] {"", "extra arguments for a spawned helper, space-separated (e.g. --interval-ms 500)"});
         k.put("log.file", new String[] {"", "write the agent's log lines to this file instead of stderr"});
         k.put("debug.fail_hooks", new String[] {"false", "fault injection for tests: every hook throws (counted, never reaching the app)"});
         KEYS = Collections.unmodifiableMap(k);

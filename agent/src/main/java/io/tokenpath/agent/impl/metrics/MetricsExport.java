@@ -23,8 +23,15 @@ public final class MetricsExport implements AutoCloseable {
     private final int port;
 
     public MetricsExport(String host, int port, boolean exponential, Resource resource) {
+        this(host, port, exponential, resource, java.util.List.of());
+    }
+
+    /** {@code producers}: pre-aggregated data (the helper's histograms) exported beside the SDK's instruments. */
+    public MetricsExport(String host, int port, boolean exponential, Resource resource,
+            java.util.List<io.opentelemetry.sdk.metrics.export.MetricProducer> producers) {
         this.port = port;
         var b = SdkMeterProvider.builder().setResource(resource);
+        producers.forEach(b::registerMetricProducer);
         if (port > 0) {
             PrometheusHttpServerBuilder pb = PrometheusHttpServer.builder().setHost(host).setPort(port);
             if (exponential) {
