@@ -16,6 +16,18 @@ py=/usr/bin/python3
 "$py" -c 'import zstandard' >/dev/null 2>&1 || need+=(python3-zstandard)
 "$py" -c 'import crc32c' >/dev/null 2>&1 || need+=(python3-crc32c)
 command -v mount >/dev/null 2>&1 || need+=(mount)
+# ebpf-helper: the BPF toolchain (clang/llvm, bpftool for skeletons and vmlinux.h), libbpf/libelf/zlib static
+# libraries for the static binary; bpftrace for the one-liners' test; setcap for the secure-exec test.
+for c in clang llvm-strip bpftool make gcc bpftrace setcap setpriv unshare; do
+  command -v "$c" >/dev/null 2>&1 || [ -x "/usr/sbin/$c" ] || case "$c" in
+    llvm-strip) need+=(llvm) ;; setcap) need+=(libcap2-bin) ;; setpriv|unshare) need+=(util-linux) ;; *) need+=("$c") ;;
+  esac
+done
+for lib in libbpf libelf libz; do
+  [ -f "/usr/lib/$(gcc -dumpmachine 2>/dev/null || echo x86_64-linux-gnu)/$lib.a" ] || case "$lib" in
+    libbpf) need+=(libbpf-dev) ;; libelf) need+=(libelf-dev) ;; libz) need+=(zlib1g-dev) ;;
+  esac
+done
 
 if [ ${#need[@]} -gt 0 ]; then
   # shellcheck disable=SC2207
@@ -24,4 +36,10 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${uniq[@]}" >/dev/null
+fi
+
+# Per-syscall tracepoints need tracefs, which a fresh machine does not mount (the helper falls back to raw
+# sys_enter/sys_exit without it, and its tests check both modes).
+if [ "$(id -u)" = 0 ] && [ ! -e /sys/kernel/tracing/events ]; then
+  mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null || echo "[install-deps] could not mount tracefs at /sys/kernel/tracing"
 fi

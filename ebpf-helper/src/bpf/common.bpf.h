@@ -62,9 +62,15 @@ static __always_inline __u32 current_tgid_seen(void)
 	return task_tgid_seen((struct task_struct *)bpf_get_current_task());
 }
 
+/* A filter in front of the targets hash, set by user space: bit (tgid mod 65536). Every handler runs for every
+ * task on the node; for nearly all of them this one load of a global says "not monitored" without a hash lookup. */
+__u64 target_bits[1024];
+
 static __always_inline bool is_target(__u32 tgid)
 {
-	return tgid && bpf_map_lookup_elem(&targets, &tgid);
+	if (!tgid || !(target_bits[(tgid >> 6) & 1023] & (1ULL << (tgid & 63))))
+		return false;
+	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
 }
 
 static __always_inline __u32 log2_slot(__u64 v)

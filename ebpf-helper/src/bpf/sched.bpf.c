@@ -61,17 +61,6 @@ struct {
 	__type(value, struct tp_hist);
 } zero_hist SEC(".maps");
 
-static __always_inline void add_cpu_time(__u32 tgid, __u32 state, struct task_struct *t, __u64 ns)
-{
-	struct tp_cpu_key key = { .tgid = tgid, .state = state };
-	bpf_core_read_str(key.comm, sizeof(key.comm), &t->comm);
-	struct tp_cpu_val *v = lookup_or_init(&cpu_time, &key, &zero_cpu);
-	if (!v)
-		return;
-	__sync_fetch_and_add(&v->ns, ns);
-	__sync_fetch_and_add(&v->count, 1);
-}
-
 static __always_inline __u32 offcpu_state(bool preempt, struct task_struct *prev, __u32 prev_state)
 {
 	if (preempt || prev_state == TASK_RUNNING)
@@ -104,34 +93,34 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 		now = bpf_ktime_get_ns();
 		__u32 tid = BPF_CORE_READ(prev, pid);
 		__u32 prev_state = task_state(prev);
-		/* the host's tgid, for NVML (which reports host pids) when the helper runs in a pid namespace */
-		__u32 *host = bpf_map_lookup_elem(&targets, &prev_tgid);
-		if (host && !*host)
-			*host = BPF_CORE_READ(prev, tgid);
 		if (prev_state & TASK_DEAD) {
-			/* the thread's last switch: sched_process_exit has already folded its time */
+			/* the thread's last switch: sched_process_exit has already folded its totals */
 			bpf_map_delete_elem(&threads, &tid);
 		} else {
 			struct thread_times *tt = lookup_or_init(&threads, &tid, &zero_times);
 			if (tt) {
-				if (tt->on_ts)
-					add_cpu_time(prev_tgid, TP_STATE_ONCPU, prev, now - tt->on_ts);
-				__u32 st = offcpu_state(preempt, prev, prev_state);
-				tt->tgid = prev_tgid;
+				if (!tt->tgid) {
+					/* a new entry: who it is (the name is refreshed at every switch out, for a thread that renames itself) */
+					tt->tgid = prev_tgid;
+					/* the host's tgid, for NVML (which reports host pids) when the helper runs in a pid namespace */
+					__u32 *host = bpf_map_lookup_elem(&targets, &prev_tgid);
+					if (host && !*host)
+						*host = BPF_CORE_READ(prev, tgid);
+				}
 				bpf_core_read_str(tt->comm, sizeof(tt->comm), &prev->comm);
+				if (tt->on_ts)
+					tt->ns[TP_STATE_ONCPU] += now - tt->on_ts;
+				__u32 st = offcpu_state(preempt, prev, prev_state);
 				tt->on_ts = 0;
 				tt->off_ts = now;
 				tt->off_state = st;
 				/* a preempted thread waits on the run queue from now on */
 				tt->runnable_ts = st == TP_STATE_PREEMPTED ? now : 0;
-			}
-			struct tp_sched_counts *c = lookup_or_init(&sched_counts, &prev_tgid, &zero_counts);
-			if (c) {
 				/* the kernel's own rule (nvcsw / nivcsw): voluntary when the task chose to sleep */
 				if (!preempt && prev_state != TASK_RUNNING)
-					__sync_fetch_and_add(&c->voluntary, 1);
+					tt->voluntary++;
 				else
-					__sync_fetch_and_add(&c->involuntary, 1);
+					tt->involuntary++;
 			}
 		}
 	}
@@ -143,17 +132,23 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 		struct thread_times *tt = lookup_or_init(&threads, &tid, &zero_times);
 		if (!tt)
 			return 0;
-		if (tt->off_ts)
-			add_cpu_time(next_tgid, tt->off_state, next, now - tt->off_ts);
+		if (!tt->tgid) {
+			tt->tgid = next_tgid;
+			bpf_core_read_str(tt->comm, sizeof(tt->comm), &next->comm);
+		}
+		__u32 st = tt->off_state;
+		if (tt->off_ts && st < TP_STATE_COUNT)
+			tt->ns[st] += now - tt->off_ts;
 		if (tt->runnable_ts) {
-			__u32 zero = 0;
-			struct tp_hist *z = bpf_map_lookup_elem(&zero_hist, &zero);
-			struct tp_hist *h = z ? lookup_or_init(&runq_hist, &next_tgid, z) : NULL;
+			struct tp_hist *h = bpf_map_lookup_elem(&runq_hist, &next_tgid);
+			if (!h) {
+				__u32 zero = 0;
+				struct tp_hist *z = bpf_map_lookup_elem(&zero_hist, &zero);
+				h = z ? lookup_or_init(&runq_hist, &next_tgid, z) : NULL;
+			}
 			if (h)
 				hist_add(h, now - tt->runnable_ts);
 		}
-		tt->tgid = next_tgid;
-		bpf_core_read_str(tt->comm, sizeof(tt->comm), &next->comm);
 		tt->off_ts = 0;
 		tt->runnable_ts = 0;
 		tt->on_ts = now;
@@ -169,7 +164,10 @@ static __always_inline int on_wakeup(struct task_struct *p)
 	__u32 tid = BPF_CORE_READ(p, pid);
 	struct thread_times *tt = lookup_or_init(&threads, &tid, &zero_times);
 	if (tt && !tt->runnable_ts) {
-		tt->tgid = tgid;
+		if (!tt->tgid) {
+			tt->tgid = tgid;
+			bpf_core_read_str(tt->comm, sizeof(tt->comm), &p->comm);
+		}
 		tt->runnable_ts = bpf_ktime_get_ns();
 	}
 	return 0;
@@ -204,21 +202,45 @@ static __always_inline int on_migrate(struct task_struct *p, int dest_cpu)
 	return 0;
 }
 
-/* A thread exits: fold its on-CPU time up to now and forget it (threads come and go; no entry may leak). */
+/* A thread exits: fold its totals (and its on-CPU time up to now) into the per-name maps and forget it: threads
+ * come and go, no entry may leak, no time may be lost. */
+static __always_inline void fold(struct thread_times *tt, __u32 state)
+{
+	if (state >= TP_STATE_COUNT || !tt->ns[state])
+		return;
+	struct tp_cpu_key key = { .tgid = tt->tgid, .state = state };
+	__builtin_memcpy(key.comm, tt->comm, TP_COMM_LEN);
+	struct tp_cpu_val *v = lookup_or_init(&cpu_time, &key, &zero_cpu);
+	if (!v)
+		return;
+	__sync_fetch_and_add(&v->ns, tt->ns[state]);
+	__sync_fetch_and_add(&v->count, 1);
+}
+
 static __always_inline int on_exit(struct task_struct *p)
 {
 	__u32 tid = BPF_CORE_READ(p, pid);
 	struct thread_times *tt = bpf_map_lookup_elem(&threads, &tid);
 	if (!tt)
 		return 0;
-	if (tt->on_ts && is_target(tt->tgid))
-		add_cpu_time(tt->tgid, TP_STATE_ONCPU, p, bpf_ktime_get_ns() - tt->on_ts);
+	if (is_target(tt->tgid)) {
+		if (tt->on_ts)
+			tt->ns[TP_STATE_ONCPU] += bpf_ktime_get_ns() - tt->on_ts;
+		fold(tt, TP_STATE_PREEMPTED);
+		fold(tt, TP_STATE_SLEEPING);
+		fold(tt, TP_STATE_IO);
+		fold(tt, TP_STATE_UNINT);
+		fold(tt, TP_STATE_ONCPU);
+		struct tp_sched_counts *c = lookup_or_init(&sched_counts, &tt->tgid, &zero_counts);
+		if (c) {
+			__sync_fetch_and_add(&c->voluntary, tt->voluntary);
+			__sync_fetch_and_add(&c->involuntary, tt->involuntary);
+		}
+	}
 	bpf_map_delete_elem(&threads, &tid);
 	return 0;
 }
 
-/* tp_btf: typed arguments, cheapest. raw_tp: the fallback where BTF-typed tracing programs cannot load.
- * User space enables one of the two sets before loading. */
 /* The state is read from the task rather than taken from the tracepoint's prev_state argument, which kernels
  * before 5.18 do not pass: at this point __state still holds what the task left the CPU in. */
 SEC("tp_btf/sched_switch")

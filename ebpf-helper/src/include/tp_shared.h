@@ -45,15 +45,17 @@ struct tp_hist {
 	__u64 count;
 };
 
-/* Off-CPU / on-CPU time by thread group: keyed by the full comm, grouped by user space. */
+/* Off-CPU / on-CPU time of exited threads: keyed by the full comm, grouped by user space. */
 struct tp_cpu_key {
 	__u32 tgid;
 	__u32 state; /* enum tp_offcpu_state */
 	char comm[TP_COMM_LEN];
 };
 
-/* Per monitored thread (key: host tid), kept by the sched program: when it left or got the CPU, in which state,
- * since when it waits on the run queue. User space reads it to count time still in progress. */
+/* Per monitored thread (key: host tid), kept by the sched program: its running totals (so a context switch
+ * touches only this entry), when it left or got the CPU and in which state, since when it waits on the run queue.
+ * When the thread exits its totals are folded into cpu_time / sched_counts (by thread name). User space reads the
+ * live entries too, and adds the time still in progress. */
 struct tp_thread_times {
 	__u64 off_ts;
 	__u64 on_ts;
@@ -61,6 +63,9 @@ struct tp_thread_times {
 	__u32 off_state;
 	__u32 tgid;
 	char comm[TP_COMM_LEN];
+	__u64 ns[TP_STATE_COUNT]; /* off-CPU by state, and on-CPU */
+	__u64 voluntary;
+	__u64 involuntary;
 };
 
 struct tp_cpu_val {
@@ -68,7 +73,7 @@ struct tp_cpu_val {
 	__u64 count;
 };
 
-/* Per-process scheduler counters. */
+/* Per-process scheduler counters (switches of exited threads; migrations). */
 struct tp_sched_counts {
 	__u64 voluntary;
 	__u64 involuntary;

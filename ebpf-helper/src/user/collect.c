@@ -43,7 +43,9 @@ static struct group_sum *group_for(struct group_sum *g, int *ng, const char *nam
 	return s;
 }
 
-static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct loader *l, __u32 tgid)
+/* Sums exited threads (cpu_time, by name) and live ones (threads); returns the live threads' switch counts. */
+static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct loader *l, __u32 tgid, __u64 *voluntary,
+			     __u64 *involuntary)
 {
 	static struct group_sum groups[MAX_GROUPS];
 	int ng = 0;
@@ -63,9 +65,9 @@ static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct lo
 		g->ns[next.state] += v.ns;
 		g->seen[next.state] = true;
 	}
-	/* Time in progress: a thread off CPU for minutes (a worker waiting for requests) or spinning on it would
-	 * otherwise show nothing until it switches. Counted up to now without touching the kernel's totals, so the
-	 * counter stays monotonic: when the thread switches, the kernel adds at least as much. */
+	/* Live threads: their totals, plus the time in progress (a worker blocked for minutes, or spinning, would
+	 * otherwise show nothing until it switches). In progress is counted up to now without touching the kernel's
+	 * entry, so the counter stays monotonic: when the thread switches, the kernel adds at least as much. */
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts); /* the clock bpf_ktime_get_ns reads */
 	__u64 now = (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
@@ -77,17 +79,25 @@ static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct lo
 		tprev = &tid;
 		if (bpf_map_lookup_elem(l->maps.threads, &tnext, &tt) || tt.tgid != tgid)
 			continue;
-		__u64 since = tt.off_ts ? tt.off_ts : tt.on_ts;
-		__u32 state = tt.off_ts ? tt.off_state : TP_STATE_ONCPU;
-		if (!since || since > now || state >= TP_STATE_COUNT)
-			continue;
 		char comm[TP_COMM_LEN + 1], group[TP_COMM_LEN + 8];
 		memcpy(comm, tt.comm, TP_COMM_LEN);
 		comm[TP_COMM_LEN] = 0;
 		thread_group_of(comm, group, sizeof(group));
 		struct group_sum *g = group_for(groups, &ng, group);
-		g->ns[state] += now - since;
-		g->seen[state] = true;
+		for (int st = 0; st < TP_STATE_COUNT; st++) {
+			if (tt.ns[st]) {
+				g->ns[st] += tt.ns[st];
+				g->seen[st] = true;
+			}
+		}
+		__u64 since = tt.off_ts ? tt.off_ts : tt.on_ts;
+		__u32 state = tt.off_ts ? tt.off_state : TP_STATE_ONCPU;
+		if (since && since <= now && state < TP_STATE_COUNT) {
+			g->ns[state] += now - since;
+			g->seen[state] = true;
+		}
+		*voluntary += tt.voluntary;
+		*involuntary += tt.involuntary;
 	}
 	for (int i = 0; i < ng; i++) {
 		for (int s = 0; s < TP_STATE_COUNT; s++) {
@@ -105,10 +115,14 @@ static void collect_cpu_time(struct outbuf *b, struct proto_state *st, struct lo
 	}
 }
 
-static void collect_sched(struct outbuf *b, struct proto_state *st, struct loader *l, __u32 tgid)
+static void collect_sched(struct outbuf *b, struct proto_state *st, struct loader *l, __u32 tgid, __u64 live_voluntary,
+			  __u64 live_involuntary)
 {
-	struct tp_sched_counts c;
-	if (bpf_map_lookup_elem(l->maps.sched_counts, &tgid, &c) == 0) {
+	struct tp_sched_counts c = {0};
+	bool exited = bpf_map_lookup_elem(l->maps.sched_counts, &tgid, &c) == 0;
+	c.voluntary += live_voluntary;
+	c.involuntary += live_involuntary;
+	if (exited || live_voluntary || live_involuntary) {
 		struct label vol[] = {{"tokenpath.switch.type", "voluntary"}};
 		struct label inv[] = {{"tokenpath.switch.type", "involuntary"}};
 		struct label same[] = {{"tokenpath.numa", "same_node"}};
@@ -333,8 +347,9 @@ static void emit_psi(struct outbuf *b, struct proto_state *st, const struct psi 
 void collect_process(struct outbuf *b, struct proto_state *st, struct loader *l, struct target *t, const struct node_sample *n)
 {
 	__u32 tgid = t->pid;
-	collect_cpu_time(b, st, l, tgid);
-	collect_sched(b, st, l, tgid);
+	__u64 voluntary = 0, involuntary = 0;
+	collect_cpu_time(b, st, l, tgid, &voluntary, &involuntary);
+	collect_sched(b, st, l, tgid, voluntary, involuntary);
 	collect_disk(b, st, l, tgid);
 	collect_syscalls(b, st, l, tgid);
 	collect_faults(b, st, l, t->pid);

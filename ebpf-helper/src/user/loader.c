@@ -230,6 +230,28 @@ int loader_start(struct loader *l, const struct loader_opts *o)
 	return 0;
 }
 
+#define SET_BITS(skel_type, ptr)                                                                         \
+	do {                                                                                             \
+		if (ptr) {                                                                               \
+			__u64 *bits = ((struct skel_type *)(ptr))->bss->target_bits;                     \
+			for (int w = 0; w < 1024; w++)                                                   \
+				__atomic_store_n(&bits[w], words[w], __ATOMIC_RELAXED);                  \
+		}                                                                                        \
+	} while (0)
+
+void loader_set_target_filter(struct loader *l, const uint32_t *tgids, int n)
+{
+	static __u64 words[1024];
+	memset(words, 0, sizeof(words));
+	for (int i = 0; i < n; i++)
+		words[(tgids[i] >> 6) & 1023] |= 1ULL << (tgids[i] & 63);
+	SET_BITS(tp_sched, l->sched_skel);
+	SET_BITS(tp_blockio, l->blockio_skel);
+	SET_BITS(tp_syscalls, l->syscalls_skel);
+	SET_BITS(tp_faults, l->faults_skel);
+	SET_BITS(tp_jvm, l->jvm_skel);
+}
+
 struct jvm_links {
 	struct bpf_link *l[4];
 };

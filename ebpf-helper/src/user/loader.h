@@ -39,6 +39,9 @@ struct loader {
 /* Returns 0 when at least the scheduler module runs; otherwise -1 with the reason logged. */
 int loader_start(struct loader *l, const struct loader_opts *o);
 void loader_stop(struct loader *l);
+/* Sets the BPF side's quick filter (a bitmap in each object's .bss) to exactly these tgids. Call after adding
+ * to the targets map and before removing from it. */
+void loader_set_target_filter(struct loader *l, const uint32_t *tgids, int n);
 /* The helper's pid-namespace level, learned from the kernel (0 in the initial namespace). */
 int loader_probe_pidns_level(uint64_t dev, uint64_t ino, uint32_t *level);
 

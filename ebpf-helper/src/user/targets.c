@@ -13,6 +13,17 @@
 #define MAX_TARGETS 1024
 static struct target *all[MAX_TARGETS];
 
+/* The kernel side's quick filter follows the set exactly. */
+static void refresh_filter(struct loader *l)
+{
+	uint32_t pids[MAX_TARGETS];
+	int n = 0;
+	for (int i = 0; i < MAX_TARGETS; i++)
+		if (all[i])
+			pids[n++] = all[i]->pid;
+	loader_set_target_filter(l, pids, n);
+}
+
 struct target *target_acquire(struct loader *l, int pid)
 {
 	for (int i = 0; i < MAX_TARGETS; i++)
@@ -43,6 +54,7 @@ struct target *target_acquire(struct loader *l, int pid)
 	if (proc_libjvm(pid, libjvm, sizeof(libjvm)))
 		t->jvm = loader_attach_jvm(l, pid, libjvm);
 	all[slot] = t;
+	refresh_filter(l);
 	return t;
 }
 
@@ -91,6 +103,10 @@ void target_release(struct loader *l, struct target *t)
 {
 	if (!t || --t->refs > 0)
 		return;
+	for (int i = 0; i < MAX_TARGETS; i++)
+		if (all[i] == t)
+			all[i] = NULL;
+	refresh_filter(l);
 	__u32 key = t->pid;
 	bpf_map_delete_elem(l->maps.targets, &key);
 	loader_detach_jvm(t->jvm);
@@ -104,9 +120,6 @@ void target_release(struct loader *l, struct target *t)
 	forget(l->maps.user_faults, sizeof(__u32), key);
 	forget(l->maps.jvm_hist, sizeof(struct tp_jvm_key), key);
 	forget_threads(l->maps.threads, key);
-	for (int i = 0; i < MAX_TARGETS; i++)
-		if (all[i] == t)
-			all[i] = NULL;
 	free(t);
 }
 
