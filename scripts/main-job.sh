@@ -24,16 +24,32 @@ fi
 mkdir -p "$OUT"
 METRICS_PORT=${METRICS_PORT:-9464}
 
+# Kernel and GPU metrics for the service: the helper daemon, when this runs as root (it loads BPF programs).
+HELPER=ebpf-helper/target/tokenpath-helper
+HELPER_SOCKET="$(cd "$OUT" && pwd)/helper.sock"
+HELPER_ARGS=""
+if [ "$(id -u)" = 0 ]; then
+  [ -x "$HELPER" ] && [ -z "$(find ebpf-helper/src ebpf-helper/test -newer "$HELPER" -type f 2>/dev/null | head -1)" ] \
+    || { echo "== building ebpf-helper"; mvn -B -q -ntp -DskipTests package -pl ebpf-helper; }
+  echo "== starting tokenpath-helper on $HELPER_SOCKET (kernel metrics for each connecting process; GPUs through NVML)"
+  "$HELPER" --socket "$HELPER_SOCKET" > "$OUT/helper.log" 2>&1 &
+  HELPER_PID=$!
+  for _ in $(seq 1 100); do [ -S "$HELPER_SOCKET" ] && break; sleep 0.1; done
+  HELPER_ARGS=",helper.mode=socket,helper.socket=$HELPER_SOCKET"
+else
+  echo "== not root: no tokenpath-helper (kernel and GPU metrics need it; see docs/helper.md)"
+fi
+
 STREAM="$OUT/capture.stream"
 rm -f "$STREAM" "$STREAM"_tokens.json "$STREAM".ckpt.json
 echo "== starting the sample LLM service (DJL + PyTorch, model $MODEL, 2 workers) with -javaagent:$AGENT"
 echo "   token metrics on :$METRICS_PORT; activation capture of every block of the first $CAPTURED requests' first 8 steps -> $STREAM"
-java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample,capture.output=$STREAM,capture.preset=balanced,capture.steps=first:8,capture.sample_requests=$SAMPLE_EVERY \
+java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample,capture.output=$STREAM,capture.preset=balanced,capture.steps=first:8,capture.sample_requests=$SAMPLE_EVERY$HELPER_ARGS \
     -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Dai.djl.pytorch.num_threads=1 \
     -jar "$SAMPLES" server --port 0 --models "$MODEL" --workers 2 --queue 256 \
     > "$OUT/server.out" 2> "$OUT/server.log" &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
+trap 'kill $SERVER ${HELPER_PID:-} 2>/dev/null; wait $SERVER 2>/dev/null || true' EXIT
 for _ in $(seq 1 240); do
   grep -q '^LISTENING ' "$OUT/server.out" 2>/dev/null && break
   kill -0 $SERVER 2>/dev/null || { echo "the service died:"; cat "$OUT/server.log"; exit 1; }
@@ -53,8 +69,12 @@ echo
 echo "== token path: agent (server side, /metrics) vs load generator (client side)"
 /usr/bin/python3 scripts/token-path-summary.py "http://127.0.0.1:$METRICS_PORT/metrics" "$OUT/load.json"
 echo "scrape: http://127.0.0.1:$METRICS_PORT/metrics  (saved to $OUT/metrics.txt; series in docs/metrics.md)"
+echo
+echo "== the machine for this JVM meanwhile (tokenpath-helper's series on the same endpoint; docs/helper.md)"
+/usr/bin/python3 scripts/kernel-summary.py "$OUT/metrics.txt"
 grep -E '^tokenpath_capture_(frames|dropped)_total' "$OUT/metrics.txt" | grep -v ' 0.0$' || true
 kill -TERM $SERVER 2>/dev/null; wait $SERVER 2>/dev/null || true   # the agent closes the capture cleanly on exit
+[ -n "${HELPER_PID:-}" ] && { kill -TERM "$HELPER_PID" 2>/dev/null; wait "$HELPER_PID" 2>/dev/null || true; }
 trap - EXIT
 grep '\[tokenpath\] activation capture closed' "$OUT/server.log" || true
 

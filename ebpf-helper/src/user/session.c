@@ -19,6 +19,17 @@ int server_listen(const char *path, unsigned mode)
 		return -1;
 	}
 	strcpy(a.sun_path, path);
+	/* /run/tokenpath on a fresh host: make the directory (not its parents: a wrong path should fail loudly) */
+	char dir[sizeof(a.sun_path)];
+	snprintf(dir, sizeof(dir), "%s", path);
+	char *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = 0;
+		if (mkdir(dir, 0755) && errno != EEXIST) {
+			tp_log("--socket %s: cannot create %s: %s", path, dir, strerror(errno));
+			return -1;
+		}
+	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
 		return -1;
