@@ -54,6 +54,16 @@ static __always_inline __u32 task_tgid_seen(struct task_struct *t)
 	return up.nr;
 }
 
+/* The same, cheaper in tp_btf programs: their task pointers are typed and the verifier lets them be read directly
+ * (one load instead of a bpf_probe_read_kernel call); raw_tp programs must use the helper. `btf` is a constant in
+ * each inlined copy, so the other branch is compiled away. */
+static __always_inline __u32 task_tgid_seen_in(struct task_struct *t, bool btf)
+{
+	if (btf && pidns_level == 0)
+		return t->tgid;
+	return task_tgid_seen(t);
+}
+
 /* The current task's tgid as the helper sees it (0 when not visible in its namespace). */
 static __always_inline __u32 current_tgid_seen(void)
 {
@@ -66,11 +76,15 @@ static __always_inline __u32 current_tgid_seen(void)
  * task on the node; for nearly all of them this one load of a global says "not monitored" without a hash lookup. */
 __u64 target_bits[1024];
 
+/* The bitmap alone: false means surely not monitored; true means maybe (another tgid may share the bit). */
+static __always_inline bool maybe_target(__u32 tgid)
+{
+	return tgid && (target_bits[(tgid >> 6) & 1023] & (1ULL << (tgid & 63)));
+}
+
 static __always_inline bool is_target(__u32 tgid)
 {
-	if (!tgid || !(target_bits[(tgid >> 6) & 1023] & (1ULL << (tgid & 63))))
-		return false;
-	return bpf_map_lookup_elem(&targets, &tgid) != NULL;
+	return maybe_target(tgid) && bpf_map_lookup_elem(&targets, &tgid) != NULL;
 }
 
 static __always_inline __u32 log2_slot(__u64 v)

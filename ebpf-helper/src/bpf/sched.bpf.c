@@ -85,10 +85,10 @@ static __always_inline __u32 task_state(struct task_struct *t)
 	return BPF_CORE_READ((struct task_struct___pre514 *)t, state);
 }
 
-static __always_inline int on_switch(bool preempt, struct task_struct *prev, struct task_struct *next)
+static __always_inline int on_switch(bool preempt, struct task_struct *prev, struct task_struct *next, bool btf)
 {
 	__u64 now = 0;
-	__u32 prev_tgid = task_tgid_seen(prev);
+	__u32 prev_tgid = task_tgid_seen_in(prev, btf);
 	if (is_target(prev_tgid)) {
 		now = bpf_ktime_get_ns();
 		__u32 tid = BPF_CORE_READ(prev, pid);
@@ -124,7 +124,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 			}
 		}
 	}
-	__u32 next_tgid = task_tgid_seen(next);
+	__u32 next_tgid = task_tgid_seen_in(next, btf);
 	if (is_target(next_tgid)) {
 		if (!now)
 			now = bpf_ktime_get_ns();
@@ -156,9 +156,9 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 	return 0;
 }
 
-static __always_inline int on_wakeup(struct task_struct *p)
+static __always_inline int on_wakeup(struct task_struct *p, bool btf)
 {
-	__u32 tgid = task_tgid_seen(p);
+	__u32 tgid = task_tgid_seen_in(p, btf);
 	if (!is_target(tgid))
 		return 0;
 	__u32 tid = BPF_CORE_READ(p, pid);
@@ -246,23 +246,23 @@ static __always_inline int on_exit(struct task_struct *p)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(btf_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(preempt, prev, next);
+	return on_switch(preempt, prev, next, true);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(raw_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	return on_switch(preempt, prev, next);
+	return on_switch(preempt, prev, next, false);
 }
 
 SEC("tp_btf/sched_wakeup")
-int BPF_PROG(btf_sched_wakeup, struct task_struct *p) { return on_wakeup(p); }
+int BPF_PROG(btf_sched_wakeup, struct task_struct *p) { return on_wakeup(p, true); }
 SEC("raw_tp/sched_wakeup")
-int BPF_PROG(raw_sched_wakeup, struct task_struct *p) { return on_wakeup(p); }
+int BPF_PROG(raw_sched_wakeup, struct task_struct *p) { return on_wakeup(p, false); }
 SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(btf_sched_wakeup_new, struct task_struct *p) { return on_wakeup(p); }
+int BPF_PROG(btf_sched_wakeup_new, struct task_struct *p) { return on_wakeup(p, true); }
 SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(raw_sched_wakeup_new, struct task_struct *p) { return on_wakeup(p); }
+int BPF_PROG(raw_sched_wakeup_new, struct task_struct *p) { return on_wakeup(p, false); }
 SEC("tp_btf/sched_migrate_task")
 int BPF_PROG(btf_sched_migrate_task, struct task_struct *p, int dest_cpu) { return on_migrate(p, dest_cpu); }
 SEC("raw_tp/sched_migrate_task")

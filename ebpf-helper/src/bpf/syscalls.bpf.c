@@ -11,25 +11,20 @@
 
 const volatile __s64 large_file_bytes = 64 << 20;
 
-struct pending {
-	__u32 syscall; /* enum tp_syscall */
-	__u32 has_path;
-	__u64 len;
-	char path[TP_PATH_LEN];
-};
+#define pending_call tp_pending_call
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, struct pending);
+	__type(value, struct pending_call);
 } pending SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct pending);
+	__type(value, struct pending_call);
 } scratch SEC(".maps");
 
 struct {
@@ -68,9 +63,10 @@ static __always_inline void on_enter(__u32 sc, __u64 len, const char *user_path)
 	if (!is_target(tgid))
 		return;
 	__u32 zero = 0;
-	struct pending *p = bpf_map_lookup_elem(&scratch, &zero);
+	struct pending_call *p = bpf_map_lookup_elem(&scratch, &zero);
 	if (!p)
 		return;
+	p->tgid = tgid;
 	p->syscall = sc;
 	p->len = len;
 	p->has_path = 0;
@@ -109,7 +105,7 @@ static __always_inline bool is_nvidia_device(const char *p)
 	       p[6] == 'v' && p[7] == 'i' && p[8] == 'd' && p[9] == 'i' && p[10] == 'a';
 }
 
-static __always_inline void on_open_exit(__u32 tgid, struct pending *p, long ret)
+static __always_inline void on_open_exit(__u32 tgid, struct pending_call *p, long ret)
 {
 	if (!p->has_path)
 		return;
@@ -153,11 +149,13 @@ static __always_inline void on_open_exit(__u32 tgid, struct pending *p, long ret
 
 static __always_inline void on_exit(long ret)
 {
+	/* only a monitored thread's enter leaves a pending entry: the bitmap, then that entry, decide (no targets
+	 * lookup on the way out of every system call of a monitored process in raw mode) */
 	__u32 tgid = current_tgid_seen();
-	if (!is_target(tgid))
+	if (!maybe_target(tgid))
 		return;
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&pending, &tid);
+	struct pending_call *p = bpf_map_lookup_elem(&pending, &tid);
 	if (!p)
 		return;
 	/* mmap returns an address: only -4095..-1 are errors */

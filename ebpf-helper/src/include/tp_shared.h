@@ -94,6 +94,16 @@ struct tp_disk_val {
 	__u64 bytes;
 };
 
+/* A monitored thread inside a traced system call (key: host tid): what the exit needs from the enter. */
+struct tp_pending_call {
+	__u32 tgid;    /* so user space can forget a process's calls when it stops monitoring it */
+	__u32 syscall; /* enum tp_syscall */
+	__u32 has_path;
+	__u32 pad;
+	__u64 len;
+	char path[TP_PATH_LEN];
+};
+
 struct tp_syscall_key {
 	__u32 tgid;
 	__u32 syscall; /* enum tp_syscall */

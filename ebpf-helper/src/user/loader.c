@@ -214,6 +214,7 @@ int loader_start(struct loader *l, const struct loader_opts *o)
 			l->maps.device_opens = bpf_map__fd(sc->maps.device_opens);
 			l->maps.proc_counts = bpf_map__fd(sc->maps.proc_counts);
 			l->maps.events = bpf_map__fd(sc->maps.events);
+			l->maps.pending = bpf_map__fd(sc->maps.pending);
 		} else {
 			tp_log("system-call programs cannot be loaded (%s): no mmap/mlock/open metrics", strerror(-last_err));
 		}

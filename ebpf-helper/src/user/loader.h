@@ -23,7 +23,7 @@ struct bpf_maps {
 	int targets, lost;
 	int threads, cpu_time, sched_counts, runq_hist;   /* sched */
 	int disk_io, inflight;                            /* blockio */
-	int syscall_counts, device_opens, proc_counts, events; /* syscalls */
+	int syscall_counts, device_opens, proc_counts, events, pending; /* syscalls */
 	int user_faults;                                  /* faults */
 	int jvm_hist;                                     /* jvm */
 };

@@ -4,6 +4,7 @@
 
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,15 +82,22 @@ static void forget(int fd, size_t key_size, __u32 tgid)
 	}
 }
 
-static void forget_threads(int fd, __u32 tgid)
+/* Deletes the entries of a map keyed by host tid whose value names this tgid at tgid_offset (tp_thread_times,
+ * tp_pending_call): threads of a process no longer monitored. */
+static void forget_by_value(int fd, size_t value_size, size_t tgid_offset, __u32 tgid)
 {
 	if (fd < 0)
 		return;
 	__u32 key, next;
 	void *prev = NULL;
-	struct tp_thread_times v;
+	char v[512];
+	if (value_size > sizeof(v))
+		return;
 	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		if (bpf_map_lookup_elem(fd, &next, &v) == 0 && v.tgid == tgid) {
+		__u32 owner = 0;
+		if (bpf_map_lookup_elem(fd, &next, v) == 0)
+			memcpy(&owner, v + tgid_offset, sizeof(owner));
+		if (owner == tgid) {
 			bpf_map_delete_elem(fd, &next);
 			prev = NULL;
 			continue;
@@ -119,7 +127,8 @@ void target_release(struct loader *l, struct target *t)
 	forget(l->maps.proc_counts, sizeof(__u32), key);
 	forget(l->maps.user_faults, sizeof(__u32), key);
 	forget(l->maps.jvm_hist, sizeof(struct tp_jvm_key), key);
-	forget_threads(l->maps.threads, key);
+	forget_by_value(l->maps.threads, sizeof(struct tp_thread_times), offsetof(struct tp_thread_times, tgid), key);
+	forget_by_value(l->maps.pending, sizeof(struct tp_pending_call), offsetof(struct tp_pending_call, tgid), key);
 	free(t);
 }
 
