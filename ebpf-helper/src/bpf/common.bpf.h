@@ -109,6 +109,14 @@ static __always_inline void hist_add(struct tp_hist *h, __u64 ns)
 	__sync_fetch_and_add(&h->count, 1);
 }
 
+/* A zeroed histogram to insert from: too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tp_hist);
+} zero_hist SEC(".maps");
+
 /* Looks a key up, inserting a zeroed value first when missing; counts a full map instead of failing silently. */
 static __always_inline void *lookup_or_init(void *map, const void *key, const void *zero)
 {
@@ -120,6 +128,17 @@ static __always_inline void *lookup_or_init(void *map, const void *key, const vo
 		return NULL;
 	}
 	return bpf_map_lookup_elem(map, key);
+}
+
+/* The histogram of `key` in a map of struct tp_hist values, created on first use. */
+static __always_inline struct tp_hist *hist_for(void *map, const void *key)
+{
+	struct tp_hist *h = bpf_map_lookup_elem(map, key);
+	if (h)
+		return h;
+	__u32 zero = 0;
+	struct tp_hist *z = bpf_map_lookup_elem(&zero_hist, &zero);
+	return z ? lookup_or_init(map, key, z) : NULL;
 }
 
 #endif

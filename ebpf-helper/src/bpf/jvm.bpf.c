@@ -25,12 +25,6 @@ struct {
 	__type(value, struct tp_hist);
 } jvm_hist SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct tp_hist);
-} zero_hist SEC(".maps");
 
 static __always_inline void begin(__u32 which, __u32 kind)
 {
@@ -49,9 +43,7 @@ static __always_inline void end(__u32 which)
 	__u64 ns = bpf_ktime_get_ns() - s->ts;
 	struct tp_jvm_key k = { .tgid = current_tgid_seen(), .kind = s->kind };
 	bpf_map_delete_elem(&starts, &key);
-	__u32 zero = 0;
-	struct tp_hist *z = bpf_map_lookup_elem(&zero_hist, &zero);
-	struct tp_hist *h = z ? lookup_or_init(&jvm_hist, &k, z) : NULL;
+	struct tp_hist *h = hist_for(&jvm_hist, &k);
 	if (h)
 		hist_add(h, ns);
 }

@@ -54,12 +54,6 @@ static const struct thread_times zero_times;
 static const struct tp_cpu_val zero_cpu;
 static const struct tp_sched_counts zero_counts;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct tp_hist);
-} zero_hist SEC(".maps");
 
 static __always_inline __u32 offcpu_state(bool preempt, struct task_struct *prev, __u32 prev_state)
 {
@@ -140,12 +134,7 @@ static __always_inline int on_switch(bool preempt, struct task_struct *prev, str
 		if (tt->off_ts && st < TP_STATE_COUNT)
 			tt->ns[st] += now - tt->off_ts;
 		if (tt->runnable_ts) {
-			struct tp_hist *h = bpf_map_lookup_elem(&runq_hist, &next_tgid);
-			if (!h) {
-				__u32 zero = 0;
-				struct tp_hist *z = bpf_map_lookup_elem(&zero_hist, &zero);
-				h = z ? lookup_or_init(&runq_hist, &next_tgid, z) : NULL;
-			}
+			struct tp_hist *h = hist_for(&runq_hist, &next_tgid);
 			if (h)
 				hist_add(h, now - tt->runnable_ts);
 		}

@@ -6,13 +6,18 @@
 
 bool tp_verbose;
 
+static void vlog(const char *fmt, va_list ap)
+{
+	fputs("[tokenpath-helper] ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void tp_log(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("[tokenpath-helper] ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlog(fmt, ap);
 	va_end(ap);
 }
 
@@ -29,8 +34,6 @@ void tp_log_once(const char *key, const char *fmt, ...)
 		snprintf(once_keys[once_n++], sizeof(once_keys[0]), "%s", key);
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("[tokenpath-helper] ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vlog(fmt, ap);
 	va_end(ap);
 }

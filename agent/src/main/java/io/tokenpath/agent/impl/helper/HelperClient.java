@@ -20,26 +20,32 @@ public final class HelperClient implements AutoCloseable {
     private final HelperMetrics metrics;
     private final AgentLog log;
     private final Thread thread;
+    private final boolean quietWhileAbsent;
     private volatile boolean closed;
     private volatile HelperSource.Connection current;
     private String lastProblem;
 
-    HelperClient(HelperSource source, HelperMetrics metrics, AgentLog log) {
+    HelperClient(HelperSource source, HelperMetrics metrics, AgentLog log, boolean quietWhileAbsent) {
         this.source = source;
         this.metrics = metrics;
         this.log = log;
+        this.quietWhileAbsent = quietWhileAbsent;
         this.thread = new Thread(this::run, "tokenpath-helper-client");
         thread.setDaemon(true);
     }
 
-    /** Connects to the helper daemon's socket, checking that its owner is {@code expectedUser}. */
-    public static HelperClient socket(java.nio.file.Path path, String expectedUser, HelperMetrics metrics, AgentLog log) {
-        return new HelperClient(new SocketSource(path, expectedUser), metrics, log);
+    /**
+     * Connects to the helper daemon's socket, checking that its owner is {@code expectedUser}. {@code quietWhileAbsent}
+     * (helper.mode=auto, the default): most hosts run no helper, so its absence is not worth a line.
+     */
+    public static HelperClient socket(java.nio.file.Path path, String expectedUser, boolean quietWhileAbsent, HelperMetrics metrics,
+            AgentLog log) {
+        return new HelperClient(new SocketSource(path, expectedUser), metrics, log, quietWhileAbsent);
     }
 
     /** Starts {@code command} (a tokenpath-helper --pid ... command line) and reads its stdout. */
     public static HelperClient spawn(java.util.List<String> command, HelperMetrics metrics, AgentLog log) {
-        return new HelperClient(new SpawnSource(command, log), metrics, log);
+        return new HelperClient(new SpawnSource(command, log), metrics, log, false);
     }
 
     public HelperClient start() {
@@ -56,9 +62,12 @@ public final class HelperClient implements AutoCloseable {
                 delivered = follow(c.lines());
                 if (!closed) problem("the helper (" + source.describe() + ") closed the stream; reconnecting");
             } catch (NoHelperException e) {
-                problem(e.getMessage() + ": kernel and GPU metrics are off until a helper runs there (looking again every "
-                        + MAX_BACKOFF_MS / 1000 + " s)");
-                backoff = MAX_BACKOFF_MS;
+                if (quietWhileAbsent) {
+                    backoff = MAX_BACKOFF_MS; // auto: most hosts never run a helper; look now and then
+                } else {
+                    problem(e.getMessage() + ": kernel and GPU metrics are off until a helper runs there (looking again, up to every "
+                            + MAX_BACKOFF_MS / 1000 + " s)");
+                }
             } catch (IncompatibleHelperException e) {
                 problem(e.getMessage() + " (" + source.describe() + "): not reading it; install matching versions");
                 backoff = MAX_BACKOFF_MS;

@@ -6,9 +6,12 @@ import java.io.IOException;
 
 /** Where the helper's protocol comes from: the daemon's socket, or a helper the agent starts itself. */
 interface HelperSource {
-    /** One open stream of protocol lines. */
-    interface Connection extends Closeable {
-        BufferedReader lines();
+    /** One open stream of protocol lines, and what closes it (the socket, or the spawned helper). */
+    record Connection(BufferedReader lines, Closeable closer) implements Closeable {
+        @Override
+        public void close() throws IOException {
+            closer.close();
+        }
     }
 
     Connection open() throws IOException;

@@ -33,7 +33,7 @@ public final class HelperStarter {
                 return HelperClient.spawn(command(bin, pid, args), metrics, log).start();
             }
             default: // auto and socket: the daemon's socket; auto is quiet while there is none
-                return HelperClient.socket(Path.of(socket), user, metrics, log).start();
+                return HelperClient.socket(Path.of(socket), user, mode.equals("auto"), metrics, log).start();
         }
     }
 

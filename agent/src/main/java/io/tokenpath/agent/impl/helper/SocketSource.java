@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The helper daemon's Unix socket. The daemon measures whoever connects (the kernel tells it the pid), so this
@@ -22,11 +22,11 @@ import java.util.Set;
  */
 final class SocketSource implements HelperSource {
     private final Path path;
-    private final Set<String> allowedOwners;
+    private final List<String> allowedOwners;
 
     SocketSource(Path path, String expectedUser) {
         this.path = path;
-        this.allowedOwners = expectedUser.equals("root") ? Set.of("root", "0") : Set.of(expectedUser);
+        this.allowedOwners = expectedUser.equals("root") ? List.of("root", "0") : List.of(expectedUser);
     }
 
     @Override
@@ -45,18 +45,7 @@ final class SocketSource implements HelperSource {
             ch.close();
             throw e;
         }
-        BufferedReader r = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
-        return new Connection() {
-            @Override
-            public BufferedReader lines() {
-                return r;
-            }
-
-            @Override
-            public void close() throws IOException {
-                ch.close();
-            }
-        };
+        return new Connection(new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8)), ch);
     }
 
     @Override

@@ -37,24 +37,17 @@ final class SpawnSource implements HelperSource {
         }, "tokenpath-helper-stderr");
         err.setDaemon(true);
         err.start();
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        return new Connection() {
-            @Override
-            public BufferedReader lines() {
-                return r;
-            }
+        return new Connection(new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)), () -> stop(p));
+    }
 
-            @Override
-            public void close() throws IOException {
-                p.destroy();
-                try {
-                    if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
-                    if (p.exitValue() != 0 && p.exitValue() != 143) log.info("helper exited with status " + p.exitValue());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        };
+    private void stop(Process p) {
+        p.destroy();
+        try {
+            if (!p.waitFor(5, TimeUnit.SECONDS)) p.destroyForcibly();
+            if (p.exitValue() != 0 && p.exitValue() != 143) log.info("helper exited with status " + p.exitValue());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
