@@ -289,6 +289,7 @@ def rate(metric, sel=SEL, extra=""):
 
 
 def kernel():
+    sleeping = ',tokenpath_offcpu_state="sleeping"'
     waiting_offcpu = rate("tokenpath_process_offcpu_time_seconds_total", SEL, ',tokenpath_offcpu_state!="sleeping"')
     mapping_calls = rate("tokenpath_process_syscalls_total", SEL, ',tokenpath_syscall=~"mmap|munmap|mlock|mlock2|mlockall"')
     open_calls = rate("tokenpath_process_syscalls_total", SEL, ',tokenpath_syscall=~"open|openat|openat2"')
@@ -308,9 +309,11 @@ def kernel():
                     desc="Bytes of regular files >= --large-file (64 MiB) the process opened: model weights, native libraries.")),
         row("Scheduling"),
         (12, 8, timeseries("Off-CPU time by state", targets(
-            (f"sum by (tokenpath_offcpu_state) ({rate('tokenpath_process_offcpu_time_seconds_total')})", "{{tokenpath_offcpu_state}}")),
-            "s", stack=True, axis_label="thread-seconds per second",
-            desc="Summed over the process's threads: preempted (runnable, no CPU), sleeping (waiting for work), I/O, other D states.")),
+            (f"sum by (tokenpath_offcpu_state) ({waiting_offcpu})", "{{tokenpath_offcpu_state}}"),
+            (f"sum({rate('tokenpath_process_offcpu_time_seconds_total', SEL, sleeping)})", "sleeping (right axis)")),
+            "s", stack=True, axis_label="thread-seconds per second", right={"B": ("s", "sleeping thread-seconds / s")},
+            desc="Summed over the process's threads: preempted (runnable, no CPU), blocked on I/O, other uninterruptible "
+                 "waits; dashed, right axis: sleeping (waiting for work), which idle pool threads dominate.")),
         (12, 8, timeseries("Waiting off CPU by thread group (not sleeping)", targets(
             (f"topk(8, sum by (tokenpath_thread_group) ({waiting_offcpu}))",
              "{{tokenpath_thread_group}}")), "s", stack=True, axis_label="thread-seconds per second",

@@ -131,6 +131,20 @@ class DashboardJsonTest {
         }
     }
 
+    /** The metric-name reader the checks above and the live test rely on. */
+    @Test
+    void metricNamesAreReadFromPromql() {
+        assertEquals(List.of("tokenpath:ttft_seconds_bucket:rate1m"), Dashboards.metricsIn(
+                "histogram_quantile(0.99, sum by (job, model, le) (tokenpath:ttft_seconds_bucket:rate1m{job=~\"$job\",client=~\"$client\"}))"));
+        assertEquals(List.of("vllm:inter_token_latency_seconds_bucket", "vllm:time_per_output_token_seconds_bucket"), Dashboards.metricsIn(
+                "sum by (job, instance, model, client, le) (label_replace(rate(vllm:inter_token_latency_seconds_bucket[1m]), \"model\", \"$1\", \"model_name\", \"(.+)\"))"
+                        + " or sum(rate(vllm:time_per_output_token_seconds_bucket[$__rate_interval]))"));
+        assertEquals(List.of("hw_gpu_memory_utilization", "hw_gpu_utilization"),
+                Dashboards.metricsIn("hw_gpu_memory_utilization / (hw_gpu_utilization > 0.3)"));
+        assertEquals(List.of("tokenpath_capture_bytes_total"), Dashboards.metricsIn(
+                "sum(increase(tokenpath_capture_bytes_total{job=~\"$job\"}[$__range])) * $__range_s"));
+    }
+
     private static int num(Map<String, Object> m, String k) {
         return ((Number) m.get(k)).intValue();
     }

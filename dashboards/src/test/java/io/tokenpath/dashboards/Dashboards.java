@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -95,13 +96,27 @@ final class Dashboards {
         return sb.toString();
     }
 
-    private static final Pattern METRIC = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{");
+    private static final Pattern STRING = Pattern.compile("\"(?:[^\"\\\\]|\\\\.)*\"");
+    private static final Pattern GROUPING = Pattern.compile("\\b(by|without|on|ignoring|group_left|group_right)\\s*\\([^)]*\\)");
+    private static final Pattern MATCHERS = Pattern.compile("\\{[^}]*\\}");
+    private static final Pattern IDENT = Pattern.compile("(?<![$\\w:.])([a-zA-Z_:][a-zA-Z0-9_:]*+)(?!\\s*\\()");
+    private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right",
+            "and", "or", "unless", "bool", "offset", "inf", "nan", "Inf", "NaN");
 
-    /** Metric names a query selects (every selector in these dashboards has a label matcher block). */
+    /**
+     * Metric names a PromQL expression selects: identifiers that are not strings, function names, keywords,
+     * label names of a grouping or matcher, durations or Grafana variables.
+     */
     static List<String> metricsIn(String expr) {
+        String e = STRING.matcher(expr).replaceAll("\"\"");
+        e = GROUPING.matcher(e).replaceAll(" ");
+        e = MATCHERS.matcher(e).replaceAll("{}");
+        e = e.replaceAll("\\[[^\\]]*\\]", "[]");
         List<String> out = new ArrayList<>();
-        Matcher m = METRIC.matcher(expr);
-        while (m.find()) out.add(m.group(1));
+        Matcher m = IDENT.matcher(e);
+        while (m.find()) {
+            if (!KEYWORDS.contains(m.group(1))) out.add(m.group(1));
+        }
         return out;
     }
 }
