@@ -66,9 +66,15 @@ def timeseries(title, ts, unit="short", desc="", stack=False, right=None, thresh
                         "tooltip": {"mode": "multi", "sort": "desc"}}}
 
 
+def per_job(panel):
+    """One copy of the panel per selected job: buckets of different servers (vLLM's, TGI's, the agent's bounds)
+    cannot be summed into one histogram, so a bucket panel never mixes jobs."""
+    return dict(panel, repeat="job", repeatDirection="h", maxPerRow=3)
+
+
 def heatmap(title, expr, unit="s", desc=""):
     """Cumulative le buckets per interval; Grafana de-accumulates them (format heatmap, calculate off)."""
-    return {"type": "heatmap", "title": title, "description": desc,
+    return per_job({"type": "heatmap", "title": title, "description": desc,
             "targets": [target(expr, "{{le}}", "A", fmt="heatmap")],
             "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
             "options": {"calculate": False, "cellGap": 1, "color": {"mode": "scheme", "scheme": "Oranges",
@@ -76,18 +82,18 @@ def heatmap(title, expr, unit="s", desc=""):
                                                                      "exponent": 0.5},
                         "yAxis": {"unit": unit, "axisPlacement": "left"}, "rowsFrame": {"layout": "auto"},
                         "legend": {"show": True}, "tooltip": {"mode": "single", "yHistogram": True},
-                        "filterValues": {"le": 1e-9}}}
+                        "filterValues": {"le": 1e-9}}})
 
 
 def histogram_bars(title, expr, unit="short", desc=""):
     """One bar per bucket over the dashboard's range (an instant query; format heatmap de-accumulates)."""
-    return {"type": "bargauge", "title": title, "description": desc,
+    return per_job({"type": "bargauge", "title": title, "description": desc,
             "targets": [target(expr, "{{le}}", "A", fmt="heatmap", instant=True)],
             "fieldConfig": {"defaults": {"unit": unit, "min": 0, "color": {"mode": "continuous-GrYlRd"}},
                             "overrides": []},
             "options": {"orientation": "vertical", "displayMode": "gradient", "showUnfilled": True,
                         "reduceOptions": {"calcs": ["lastNotNull"], "values": False}, "valueMode": "color",
-                        "namePlacement": "auto", "sizing": "auto"}}
+                        "namePlacement": "auto", "sizing": "auto"}})
 
 
 def stat(title, expr, unit="short", thresholds=None, desc="", legend="", decimals=None):

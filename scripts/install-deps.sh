@@ -16,6 +16,11 @@ py=/usr/bin/python3
 "$py" -c 'import zstandard' >/dev/null 2>&1 || need+=(python3-zstandard)
 "$py" -c 'import crc32c' >/dev/null 2>&1 || need+=(python3-crc32c)
 command -v mount >/dev/null 2>&1 || need+=(mount)
+# dashboards/ tests: the real Prometheus and promtool (package prometheus), amtool (prometheus-alertmanager);
+# the compose linter (dclint, npm ci in compose/lint) needs Node.js >= 20.19 with npm, as these machines have.
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   # shellcheck disable=SC2207

@@ -326,7 +326,8 @@
     let max = 0;
     for (let i = first; i <= last; i++) for (const v of cells[i]) max = Math.max(max, v);
     const unit = (p.fieldConfig.defaults || {}).unit;
-    const plot = { x: b.x + 66, y: b.y + 4, w: b.w - 72 - 40, h: b.h - 24 };
+    const narrow = b.w < 320;
+    const plot = { x: b.x + (narrow ? 46 : 66), y: b.y + 4, w: b.w - (narrow ? 46 + 30 : 72 + 40), h: b.h - 24 };
     const rows = last - first + 1;
     const rh = plot.h / rows;
     const t0 = P.from, t1 = P.to;
@@ -347,7 +348,7 @@
     const every = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600].find((s) => span / s <= plot.w / 90) || 3600;
     for (let t = Math.ceil(t0 / every) * every; t <= t1; t += every) text(timeLabel(t), X(t), plot.y + plot.h + 10, 10, T.axis, "center");
     // colour scale
-    const sx = b.x + b.w - 30;
+    const sx = b.x + b.w - (narrow ? 24 : 30);
     for (let k = 0; k < 60; k++) {
       ctx.fillStyle = orange(k / 59);
       ctx.fillRect(sx, plot.y + plot.h - (k + 1) * plot.h / 60, 10, plot.h / 60 + 0.5);
@@ -389,9 +390,11 @@
       ctx.fillStyle = "#5794F2";
       ctx.fillRect(xx + 3, plot.y + plot.h - bh, bw - 6, bh);
       ctx.globalAlpha = 1;
-      text(fmt("short", v, 0), xx + bw / 2, plot.y + plot.h - bh - 8, 10, T.text, "center");
+      // Labels only where they fit: every k-th bar in a narrow panel.
+      const every = Math.max(1, Math.ceil(44 / bw));
+      if (k % every === 0 || v === max) text(fmt("short", v, 0), xx + bw / 2, plot.y + plot.h - bh - 8, 10, T.text, "center");
       const le = bs[first + k].le;
-      text(le === Infinity ? "+Inf" : "≤" + fmt(unit, le), xx + bw / 2, plot.y + plot.h + 10, 9, T.axis, "center");
+      if (k % every === 0) text(le === Infinity ? "+Inf" : "≤" + fmt(unit, le), xx + bw / 2, plot.y + plot.h + 10, 9, T.axis, "center");
     });
     text("gap length (bucket upper bound)", b.x + b.w / 2, b.y + b.h - 6, 9, T.muted, "center");
   }

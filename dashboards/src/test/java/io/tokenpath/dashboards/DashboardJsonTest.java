@@ -131,6 +131,25 @@ class DashboardJsonTest {
         }
     }
 
+    /**
+     * A panel that sums buckets by le alone must be repeated per job: the agent's, vLLM's and TGI's bucket bounds
+     * differ, and buckets of different bounds summed into one histogram give wrong counts.
+     */
+    @Test
+    void bucketPanelsNeverMixJobs() throws Exception {
+        int n = 0;
+        for (Dashboards.Dashboard d : Dashboards.load()) {
+            for (Dashboards.Panel p : d.panels()) {
+                for (Dashboards.Target t : p.targets()) {
+                    if (!t.expr().contains("sum by (le)") || !t.expr().contains("tokenpath:")) continue;
+                    n++;
+                    assertEquals("job", p.json().get("repeat"), p.name() + " sums buckets of every job together");
+                }
+            }
+        }
+        assertTrue(n >= 3, "bucket panels: " + n);
+    }
+
     /** The metric-name reader the checks above and the live test rely on. */
     @Test
     void metricNamesAreReadFromPromql() {

@@ -26,6 +26,29 @@ final class DashboardRenderer {
         this.queries = queries;
     }
 
+    /** The panel's JSON with the results of its queries for these variables attached under "results". */
+    private Map<String, Object> panel(Dashboards.Panel p, Map<String, Object> json, Map<String, String> variables) throws Exception {
+        List<Object> results = new ArrayList<>();
+        for (Dashboards.Target t : p.targets()) {
+            List<Object> series = new ArrayList<>();
+            for (PrometheusServer.Series s : queries.run(t, variables)) {
+                List<Object> pts = new ArrayList<>();
+                for (double[] pt : s.points()) pts.add(List.of(pt[0], pt[1]));
+                series.add(Map.of("labels", s.labels(), "points", pts));
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("refId", t.refId());
+            r.put("legend", t.legend());
+            r.put("format", t.format() == null ? "time_series" : t.format());
+            r.put("instant", t.instant());
+            r.put("series", series);
+            results.add(r);
+        }
+        Map<String, Object> panel = new LinkedHashMap<>(json);
+        panel.put("results", results);
+        return panel;
+    }
+
     @SuppressWarnings("unchecked")
     void render(Dashboards.Dashboard d, Map<String, String> variables, String subtitle, Path png) throws Exception {
         List<Object> panels = new ArrayList<>();
@@ -33,25 +56,27 @@ final class DashboardRenderer {
         for (Dashboards.Panel p : d.panels()) {
             Map<String, Object> g = (Map<String, Object>) p.json().get("gridPos");
             bottom = Math.max(bottom, ((Number) g.get("y")).intValue() + ((Number) g.get("h")).intValue());
-            List<Object> results = new ArrayList<>();
-            for (Dashboards.Target t : p.targets()) {
-                List<Object> series = new ArrayList<>();
-                for (PrometheusServer.Series s : queries.run(t, variables)) {
-                    List<Object> pts = new ArrayList<>();
-                    for (double[] pt : s.points()) pts.add(List.of(pt[0], pt[1]));
-                    series.add(Map.of("labels", s.labels(), "points", pts));
-                }
-                Map<String, Object> r = new LinkedHashMap<>();
-                r.put("refId", t.refId());
-                r.put("legend", t.legend());
-                r.put("format", t.format() == null ? "time_series" : t.format());
-                r.put("instant", t.instant());
-                r.put("series", series);
-                results.add(r);
+            String repeat = (String) p.json().get("repeat");
+            // Grafana repeats over the variable's selected values: those its current regex matches.
+            List<String> values = repeat == null ? List.of() : queries.labelValues(d.variables().get(repeat), variables).stream()
+                    .filter(v -> v.matches(variables.get(repeat))).toList();
+            if (repeat == null || values.size() <= 1) {
+                panels.add(panel(p, p.json(), variables));
+                continue;
             }
-            Map<String, Object> panel = new LinkedHashMap<>(p.json());
-            panel.put("results", results);
-            panels.add(panel);
+            // Grafana's repeat: one copy per value of the variable, side by side in the panel's place.
+            int x = ((Number) g.get("x")).intValue(), w = ((Number) g.get("w")).intValue();
+            for (int i = 0; i < values.size(); i++) {
+                Map<String, Object> copy = new LinkedHashMap<>(p.json());
+                Map<String, Object> cg = new LinkedHashMap<>(g);
+                cg.put("x", x + i * w / values.size());
+                cg.put("w", (i + 1) * w / values.size() - i * w / values.size());
+                copy.put("gridPos", cg);
+                copy.put("title", p.title() + " · " + values.get(i));
+                Map<String, String> v = new LinkedHashMap<>(variables);
+                v.put(repeat, PanelQueries.literal(values.get(i)));
+                panels.add(panel(p, copy, v));
+            }
         }
         Map<String, Object> page = new LinkedHashMap<>();
         page.put("title", d.title());

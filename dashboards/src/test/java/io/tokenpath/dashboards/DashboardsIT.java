@@ -48,6 +48,17 @@ class DashboardsIT {
         }
         System.out.println("[dashboards-it] helper: " + (stack.helper != null ? "running" + (stack.helper.gpu ? " with GPU data" : " without GPU data")
                 : "not run: " + stack.helperUnavailable));
+        boolean pictures = renderDir() != null;
+        if (pictures) {
+            // For the pictures only: a longer, changing load first (more clients, a chat burst, longer answers),
+            // so that 1-minute windows show the run's shape rather than one ramp.
+            stack.load("--model", "tiny", "--num-prompts", "30", "--rate", "1.5", "--seed", "1", "--prompt-len", "32",
+                    "--max-tokens", "24", "--clients", "alice,bob");
+            stack.load("--model", "tiny", "--endpoint", "chat", "--num-prompts", "45", "--rate", "3", "--seed", "2",
+                    "--prompt-len", "64", "--prompt-len-range", "0.5", "--max-tokens", "16", "--clients", "alice,bob,carol,erin");
+            stack.load("--model", "tiny", "--num-prompts", "24", "--concurrency", "3", "--seed", "4", "--prompt-len", "96",
+                    "--max-tokens", "64", "--clients", "carol");
+        }
         // Normal traffic: tiny model, Poisson arrivals from three clients, prompts of varied length.
         stack.load("--model", "tiny", "--num-prompts", "36", "--rate", "3", "--seed", "3", "--prompt-len", "48",
                 "--prompt-len-range", "0.5", "--max-tokens", "24", "--clients", "alice,bob,carol");
@@ -55,8 +66,18 @@ class DashboardsIT {
         stack.load("--model", "small", "--num-prompts", "10", "--concurrency", "8", "--prompt-len", "192",
                 "--max-tokens", "40", "--clients", "dave");
         slowPhaseEnd = LiveStack.now();
+        if (pictures) {
+            // Recovery: normal traffic again after the slow burst.
+            stack.load("--model", "tiny", "--num-prompts", "40", "--rate", "2", "--seed", "5", "--prompt-len", "48",
+                    "--max-tokens", "24", "--clients", "alice,bob,carol");
+        }
         // A few scrapes and rule evaluations after the last request.
         Thread.sleep(4000);
+    }
+
+    private static String renderDir() {
+        String dir = System.getProperty("tokenpath.render.dir");
+        return dir == null || dir.isBlank() ? null : dir;
     }
 
     @AfterAll
@@ -248,16 +269,8 @@ class DashboardsIT {
         assertEquals(expected.size(), checked);
     }
 
-    /** label_values(metric{...}, label) the way Grafana's Prometheus datasource answers it. */
     private Set<String> labelValues(String query, Map<String, String> vars) throws Exception {
-        String inner = Dashboards.substitute(query, vars).replaceFirst("^label_values\\((.*)\\)$", "$1");
-        int comma = inner.lastIndexOf(',');
-        String selector = inner.substring(0, comma).trim(), label = inner.substring(comma + 1).trim();
-        Set<String> out = new TreeSet<>();
-        for (PrometheusServer.Series s : stack.prometheus.query("group by (" + label + ") (" + selector + ")", LiveStack.now())) {
-            out.add(s.labels().get(label));
-        }
-        return out;
+        return queries().labelValues(query, vars);
     }
 
     /**
@@ -305,14 +318,17 @@ class DashboardsIT {
     @Test
     @Order(10)
     void renderDashboards() throws Exception {
-        String dir = System.getProperty("tokenpath.render.dir");
-        assumeTrue(dir != null && !dir.isBlank(), "rendering only with -Dtokenpath.render.dir (scripts/render-dashboards.sh)");
+        String dir = renderDir();
+        assumeTrue(dir != null, "rendering only with -Dtokenpath.render.dir (scripts/render-dashboards.sh)");
         Path out = Path.of(dir);
+        String helper = stack.helper == null ? "helper not running (" + stack.helperUnavailable + ")"
+                : "tokenpath-helper (eBPF)" + (HelperDaemon.realGpu() ? " + NVML" : stack.helper.gpu
+                ? " + the helper's NVML test stand-in (constant GPU values, no GPU here)" : ", no GPU");
         Files.createDirectories(out);
         DashboardRenderer r = new DashboardRenderer(queries());
         for (Dashboards.Dashboard d : dashboards) {
             Path png = out.resolve(d.file().replace(".json", ".png"));
-            r.render(d, vars(LiveStack.JVM_JOB, ".*", ".*"), "job=" + LiveStack.JVM_JOB, png);
+            r.render(d, vars(LiveStack.JVM_JOB, ".*", ".*"), "job=" + LiveStack.JVM_JOB + "   ·   " + helper, png);
             assertTrue(Files.size(png) > 20_000, png + " is " + Files.size(png) + " bytes");
         }
         Path all = out.resolve("token-path-all-jobs.png");

@@ -15,12 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves fixture expositions (a vLLM or TGI /metrics in that server's own format) as a server under steady load
- * would: on the k-th scrape every counter and histogram sample is k times its value in the file, gauges as they
- * are. Rates are then constant and every histogram's distribution is the file's, so what Prometheus and the
- * rules compute can be compared with the file itself. The text is otherwise served byte for byte (HELP/TYPE
+ * would: on the k-th scrape every counter and histogram sample is (1 + k/300) times its value in the file, gauges
+ * as they are. Scraped every second, the file's totals then recur every 5 minutes (1200 vLLM requests: 4 per
+ * second), rates are constant, and every histogram's distribution is the file's, so what Prometheus and the rules
+ * compute can be compared with the file itself. The text is otherwise served byte for byte (HELP/TYPE
  * lines, label order, bucket bounds).
  */
 final class FixtureReplay implements AutoCloseable {
+    /** Scrapes over which a file's totals recur. */
+    static final double PERIOD = 300;
     private final HttpServer server;
 
     FixtureReplay(Map<String, Path> fixtures) throws IOException {
@@ -81,7 +84,7 @@ final class FixtureReplay implements AutoCloseable {
             String name = l.substring(0, nameEnd >= 0 && nameEnd < valueAt ? nameEnd : valueAt);
             String type = types.get(family(name, types));
             if ("counter".equals(type) || "histogram".equals(type)) {
-                double v = Double.parseDouble(l.substring(valueAt + 1)) * k;
+                double v = Double.parseDouble(l.substring(valueAt + 1)) * (1 + k / PERIOD);
                 sb.append(l, 0, valueAt + 1).append(v).append('\n');
             } else {
                 sb.append(l).append('\n');

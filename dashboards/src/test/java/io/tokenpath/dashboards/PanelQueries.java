@@ -42,6 +42,23 @@ final class PanelQueries {
         return t.instant() ? prometheus.query(expr, end) : prometheus.queryRange(expr, start, end, step());
     }
 
+    /** label_values(metric{...}, label) the way Grafana's Prometheus datasource answers it. */
+    java.util.Set<String> labelValues(String query, Map<String, String> variables) throws Exception {
+        String inner = Dashboards.substitute(query, values(variables)).replaceFirst("^label_values\\((.*)\\)$", "$1");
+        int comma = inner.lastIndexOf(',');
+        String selector = inner.substring(0, comma).trim(), label = inner.substring(comma + 1).trim();
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (PrometheusServer.Series s : prometheus.query("group by (" + label + ") (" + selector + ")", end)) {
+            out.add(s.labels().get(label));
+        }
+        return out;
+    }
+
+    /** A value as a regex that matches exactly it (Grafana escapes a chosen value the same way). */
+    static String literal(String value) {
+        return value.replaceAll("([.+*?()|\\[\\]{}^$\\\\])", "\\\\$1");
+    }
+
     /** "dashboard #id "title" ref: query" for every target that matches and has no finite value. */
     List<String> empty(List<Dashboards.Dashboard> dashboards, Map<String, String> variables,
                        Predicate<Dashboards.Target> which, int[] checked) throws Exception {
