@@ -60,7 +60,7 @@ class DashboardsIT {
                     "--max-tokens", "64", "--clients", "carol");
         }
         // Normal traffic: tiny model, Poisson arrivals from three clients, prompts of varied length.
-        stack.load("--model", "tiny", "--num-prompts", "36", "--rate", "3", "--seed", "3", "--prompt-len", "48",
+        stack.load("--model", "tiny", "--num-prompts", "36", "--rate", "2.5", "--seed", "3", "--prompt-len", "48",
                 "--prompt-len-range", "0.5", "--max-tokens", "24", "--clients", "alice,bob,carol");
         // Slow generation: the small model, eight long requests at once on one worker.
         stack.load("--model", "small", "--num-prompts", "10", "--concurrency", "8", "--prompt-len", "192",
