@@ -28,6 +28,11 @@ for lib in libbpf libelf libz; do
     libbpf) need+=(libbpf-dev) ;; libelf) need+=(libelf-dev) ;; libz) need+=(zlib1g-dev) ;;
   esac
 done
+# dashboards/ tests: the real Prometheus and promtool (package prometheus), amtool (prometheus-alertmanager);
+# the compose linter (dclint, npm ci in compose/lint) needs Node.js >= 20.19 with npm, as these machines have.
+command -v prometheus >/dev/null 2>&1 && command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v amtool >/dev/null 2>&1 || need+=(prometheus-alertmanager)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   # shellcheck disable=SC2207
