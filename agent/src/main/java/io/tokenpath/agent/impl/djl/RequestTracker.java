@@ -29,6 +29,7 @@ public final class RequestTracker implements Hooks {
     private final java.util.function.Function<Object, RequestContext> http;
     private final io.tokenpath.agent.impl.tap.ActivationTap tap;
     private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
+    private final ModelCallCapture calls;
 
     public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
             String provider, AgentLog log) {
@@ -40,6 +41,7 @@ public final class RequestTracker implements Hooks {
         this.m = metrics;
         this.http = http;
         this.tap = tap;
+        this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet);
         this.provider = provider;
         this.log = log;
     }
@@ -242,6 +244,7 @@ public final class RequestTracker implements Hooks {
             if (tap != null && tap.active()) {
                 try {
                     tap.onModelCall(DjlReflection.blockOf(predictor));
+                    if (current.get() == null) calls.enter(predictor);
                 } catch (Throwable e) {
                     failed("tap model call", e);
                 }
@@ -267,9 +270,16 @@ public final class RequestTracker implements Hooks {
         if (tap == null || !tap.active()) return;
         try {
             Timeline t = current.get();
-            if (t == null || !t.captured) return;
-            int step = (int) t.steps;
             io.tokenpath.agent.impl.tap.TapSampling s = tap.sampling();
+            if (t == null) {
+                // Outside a generation: the model call is the request, and its one step is 0.
+                ModelCallCapture.Call c = calls.current();
+                if (c == null || !c.captured || !s.stepSelected(0) || c.frames >= s.maxFramesPerRequest()) return;
+                c.frames += tap.onBlockOutput(block, output, c.requestId, 0);
+                return;
+            }
+            if (!t.captured) return;
+            int step = (int) t.steps;
             if (!s.stepSelected(step) || t.capturedFrames >= s.maxFramesPerRequest()) return;
             t.capturedFrames += tap.onBlockOutput(block, output, t.requestId, step);
         } catch (Throwable e) {
@@ -286,6 +296,7 @@ public final class RequestTracker implements Hooks {
                 innerModelNanos.get()[0] += d;
                 return;
             }
+            if (calls != null) calls.exit(error);
             long model = innerModelNanos.get()[0];
             m.modelCallDuration.record(model / NANOS, TokenMetrics.component("model"));
             m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
