@@ -7,8 +7,6 @@ import io.tokenpath.agent.impl.AgentLog;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Turns woven events into the token-path timeline of each request and records the metrics on the application's
  * thread. A request lives on the thread that runs its generation (TextGenerator runs a request on one thread);
@@ -19,12 +17,12 @@ public final class RequestTracker implements Hooks {
     private static final double NANOS = 1e9;
 
     private final TokenMetrics m;
-    private final String provider;
+    private final RequestLabels.Cache labels;
+    private final BatchTracker batches;
     private final AgentLog log;
     private final ThreadLocal<Timeline> current = new ThreadLocal<>();
     private final java.util.concurrent.atomic.AtomicLong executorWaiting = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<long[]> innerModelNanos = ThreadLocal.withInitial(() -> new long[1]);
-    private final ConcurrentHashMap<String, Labels> labels = new ConcurrentHashMap<>();
 
     private final java.util.function.Function<Object, RequestContext> http;
     private final io.tokenpath.agent.impl.tap.ActivationTap tap;
@@ -42,31 +40,16 @@ public final class RequestTracker implements Hooks {
         this.http = http;
         this.tap = tap;
         this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet);
-        this.provider = provider;
+        this.labels = new RequestLabels.Cache(provider);
+        this.batches = new BatchTracker(metrics, labels);
         this.log = log;
-    }
-
-    /** The attribute sets of one (model, operation, client, search) combination, built once. */
-    private static final class Labels {
-        final Attributes base;
-        final Attributes input;
-        final Attributes output;
-        final Attributes running;
-
-        Labels(String provider, String model, String op, String client, String search) {
-            base = Attributes.builder().put(TokenMetrics.PROVIDER, provider).put(TokenMetrics.MODEL, model)
-                    .put(TokenMetrics.OPERATION, op).put(TokenMetrics.CLIENT, client).put(TokenMetrics.SEARCH, search).build();
-            input = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "input").build();
-            output = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "output").build();
-            running = Attributes.of(TokenMetrics.MODEL, model);
-        }
     }
 
     /** One request on its generation thread. */
     private static final class Timeline {
         final long start;
         final long origin; // arrival when known, else start
-        final Labels labels;
+        final RequestLabels labels;
         final long batch;
         final long inputTokens;
         final long inputLength;
@@ -81,7 +64,7 @@ public final class RequestTracker implements Hooks {
         long firstToken;
         long lastToken;
 
-        Timeline(long start, long origin, Labels labels, long batch, long inputTokens, long inputLength, Object generator,
+        Timeline(long start, long origin, RequestLabels labels, long batch, long inputTokens, long inputLength, Object generator,
                 boolean firstTokenFromModelCall, long requestId, boolean captured) {
             this.requestId = requestId;
             this.captured = captured;
@@ -118,8 +101,8 @@ public final class RequestTracker implements Hooks {
             long[] shape = DjlReflection.shape(input);
             long batch = shape != null && shape.length > 1 ? shape[0] : 1;
             long length = shape == null || shape.length == 0 ? 0 : shape[shape.length - 1];
-            String search = searchName(method);
-            Labels l = labels(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
+            String search = RequestLabels.searchName(method);
+            RequestLabels l = labels.get(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
                     ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
             // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
@@ -155,7 +138,7 @@ public final class RequestTracker implements Hooks {
             current.remove();
             long now = System.nanoTime();
             reconcileOutputTokens(t, output);
-            Labels l = t.labels;
+            RequestLabels l = t.labels;
             Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
             long end = t.steps > 0 ? t.lastToken : now;
             m.requestDuration.record((end - t.origin) / NANOS, attrs);
@@ -222,7 +205,7 @@ public final class RequestTracker implements Hooks {
     }
 
     private void tokenAt(Timeline t, long now) {
-        Labels l = t.labels;
+        RequestLabels l = t.labels;
         if (t.steps == 0) {
             t.firstToken = now;
             m.timeToFirstToken.record((now - t.origin) / NANOS, l.base);
@@ -244,7 +227,8 @@ public final class RequestTracker implements Hooks {
             if (tap != null && tap.active()) {
                 try {
                     tap.onModelCall(DjlReflection.blockOf(predictor));
-                    if (current.get() == null) calls.enter(predictor);
+                    // A continuous-batching step serves several requests at once: not one capture request.
+                    if (current.get() == null && !batches.inScheduler()) calls.enter(predictor);
                 } catch (Throwable e) {
                     failed("tap model call", e);
                 }
@@ -284,6 +268,38 @@ public final class RequestTracker implements Hooks {
             t.capturedFrames += tap.onBlockOutput(block, output, t.requestId, step);
         } catch (Throwable e) {
             failed("activation tap", e);
+        }
+    }
+
+    @Override
+    public long batchCallStart(Object scheduler) {
+        return batches.callStart();
+    }
+
+    @Override
+    public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error) {
+        try {
+            batches.callEnd(start, scheduler, join, inputIds, batchUids, error);
+        } catch (Throwable e) {
+            failed(join ? "batch join" : "batch forward", e);
+        }
+    }
+
+    @Override
+    public void batchStep(Object seqBatcher, Object outputIds, long maxLength) {
+        try {
+            batches.step(seqBatcher, outputIds, maxLength);
+        } catch (Throwable e) {
+            failed("batch step", e);
+        }
+    }
+
+    @Override
+    public void batchLeave(Object seqBatcher, Object finished) {
+        try {
+            batches.leave(seqBatcher, finished);
+        } catch (Throwable e) {
+            failed("batch leave", e);
         }
     }
 
@@ -360,11 +376,6 @@ public final class RequestTracker implements Hooks {
         failed("advice", t);
     }
 
-    private Labels labels(String model, String op, String client, String search) {
-        String key = model + '\u0000' + op + '\u0000' + client + '\u0000' + search;
-        return labels.computeIfAbsent(key, k -> new Labels(provider, model, op, client, search));
-    }
-
     /** Once per request (generators are often created per request, so caching by instance would only grow). */
     private String modelName(Object generator) {
         if (generator == null) return "unknown";
@@ -375,14 +386,6 @@ public final class RequestTracker implements Hooks {
             failed("modelName", e);
             return "unknown";
         }
-    }
-
-    private static String searchName(String method) {
-        if (method == null) return "custom";
-        if (method.startsWith("greedy")) return "greedy";
-        if (method.startsWith("beam")) return "beam";
-        if (method.startsWith("contrastive")) return "contrastive";
-        return "custom";
     }
 
     private void failed(String where, Throwable e) {
