@@ -31,7 +31,7 @@ final class BatchingLoop implements Runnable {
 
     private static final long POLL_MILLIS = 100;
     /** Steps during which a batch takes new requests; then it drains and frees its state (see ContinuousBatch). */
-    static final int JOIN_STEPS = 256;
+    static final int JOIN_STEPS = 64;
 
     private final Map<String, LanguageModel> models;
     private final BlockingQueue<GenerationJob> waiting;
