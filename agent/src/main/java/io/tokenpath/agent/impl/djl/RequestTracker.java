@@ -148,9 +148,14 @@ public final class RequestTracker implements Hooks {
                     .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
             m.requestsRunning.add(-1, l.running);
             if (t.captured) {
-                tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
+                java.util.Map<String, Object> event = io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
                         "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
-                        "captured_frames", (long) t.capturedFrames));
+                        "captured_frames", (long) t.capturedFrames);
+                if (error == null && "beam".equals(l.base.get(TokenMetrics.SEARCH))) {
+                    java.util.List<long[]> rows = outputRows(t, output);
+                    if (rows != null) event.put("output_token_ids", rows);
+                }
+                tap.onRequestEvent(event);
                 tap.capturedRequestEnded();
             }
             io.tokenpath.agent.bootstrap.Handoff.requestFinished();
@@ -173,6 +178,22 @@ public final class RequestTracker implements Hooks {
         }
     }
 
+    /**
+     * The new tokens of every row the search returned (beam search: one row per beam of each input, in DJL's order;
+     * DJL gives no scores, so which row is the answer is the application's choice), or null.
+     */
+    private static java.util.List<long[]> outputRows(Timeline t, Object output) throws ReflectiveOperationException {
+        long[] shape = DjlReflection.shape(output);
+        long[] ids = DjlReflection.longs(output);
+        if (shape == null || shape.length != 2 || ids == null || t.inputLength >= shape[1]) return null;
+        int width = (int) shape[1];
+        java.util.List<long[]> rows = new java.util.ArrayList<>();
+        for (int r = 0; r < shape[0]; r++) {
+            rows.add(java.util.Arrays.copyOfRange(ids, r * width + (int) t.inputLength, (r + 1) * width));
+        }
+        return rows;
+    }
+
     private String finishReason(Timeline t, Object output) throws ReflectiveOperationException {
         if (t.generator == null) return "stop";
         int max = DjlReflection.maxSeqLength(t.generator);
@@ -193,8 +214,20 @@ public final class RequestTracker implements Hooks {
         }
     }
 
-    /** Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. */
+    /**
+     * Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. Greedy steps return
+     * the ids; contrastive steps an NDList whose first array is the ids ([batch, 1]). Beam steps return the beams'
+     * candidates, which are re-ranked until the search ends: no step knows the final token, so beam frames carry -1
+     * and the request's end event carries the ids DJL returned.
+     */
     private void recordTokens(Timeline t, Object tokens) throws ReflectiveOperationException {
+        String search = t.labels.base.get(TokenMetrics.SEARCH);
+        if ("beam".equals(search)) {
+            tokens = null;
+        } else if ("contrastive".equals(search) && tokens instanceof java.util.List) { // NDList is an ArrayList
+            java.util.List<?> list = (java.util.List<?>) tokens;
+            tokens = list.isEmpty() ? null : list.get(0);
+        }
         long[] ids = tokens instanceof Number ? new long[] {((Number) tokens).longValue()} : DjlReflection.longs(tokens);
         int step = (int) t.steps;
         if (ids == null) {
@@ -318,7 +351,10 @@ public final class RequestTracker implements Hooks {
             m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
             Timeline t = current.get();
             // Beam search emits its first token from the prefill call itself, with no step call.
-            if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) tokenAt(t, now);
+            if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) {
+                if (t.captured) recordTokens(t, null);
+                tokenAt(t, now);
+            }
         } catch (Throwable e) {
             failed("modelCallEnd", e);
         }
