@@ -49,6 +49,7 @@ public final class HelperClient implements AutoCloseable {
 
     private void run() {
         long backoff = FIRST_BACKOFF_MS;
+        boolean everDelivered = false;
         while (!closed) {
             boolean delivered = false;
             try (HelperSource.Connection c = source.open()) {
@@ -56,9 +57,16 @@ public final class HelperClient implements AutoCloseable {
                 delivered = follow(c.lines());
                 if (!closed) problem("the helper (" + source.describe() + ") closed the stream; reconnecting");
             } catch (NoHelperException e) {
-                problem(e.getMessage() + ": kernel and GPU metrics are off until a helper runs there (looking again every "
-                        + MAX_BACKOFF_MS / 1000 + " s)");
-                backoff = MAX_BACKOFF_MS;
+                if (everDelivered) {
+                    // A helper that went away (a restarting daemon removes and re-creates its socket): keep the
+                    // growing pause, or a restart would wait out the 30 s meant for a host with no helper at all.
+                    problem(e.getMessage() + ": the helper went away; looking again with a growing pause (up to every "
+                            + MAX_BACKOFF_MS / 1000 + " s)");
+                } else {
+                    problem(e.getMessage() + ": kernel and GPU metrics are off until a helper runs there (looking again every "
+                            + MAX_BACKOFF_MS / 1000 + " s)");
+                    backoff = MAX_BACKOFF_MS;
+                }
             } catch (IncompatibleHelperException e) {
                 problem(e.getMessage() + " (" + source.describe() + "): not reading it; install matching versions");
                 backoff = MAX_BACKOFF_MS;
@@ -69,7 +77,10 @@ public final class HelperClient implements AutoCloseable {
                 metrics.connected(false);
             }
             if (closed) return;
-            if (delivered) backoff = FIRST_BACKOFF_MS;
+            if (delivered) {
+                backoff = FIRST_BACKOFF_MS;
+                everDelivered = true;
+            }
             try {
                 Thread.sleep(backoff);
             } catch (InterruptedException e) {
