@@ -13,7 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Set;
+import java.util.List;
 
 /**
  * The helper daemon's Unix socket. The daemon measures whoever connects (the kernel tells it the pid), so this
@@ -22,11 +22,11 @@ import java.util.Set;
  */
 final class SocketSource implements HelperSource {
     private final Path path;
-    private final Set<String> allowedOwners;
+    private final List<String> allowedOwners; // a List: the refusal names them in this order (Set.of's is random)
 
     SocketSource(Path path, String expectedUser) {
         this.path = path;
-        this.allowedOwners = expectedUser.equals("root") ? Set.of("root", "0") : Set.of(expectedUser);
+        this.allowedOwners = expectedUser.equals("root") ? List.of("root", "0") : List.of(expectedUser);
     }
 
     @Override
