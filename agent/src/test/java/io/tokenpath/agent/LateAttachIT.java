@@ -44,8 +44,15 @@ class LateAttachIT {
             String attachOut = new String(attach.getInputStream().readAllBytes());
             assertEquals(0, attach.exitValue(), attachOut);
             assertTrue(attachOut.contains("loaded into JVM " + pid), attachOut);
-            String log = out.readLine() + "\n" + out.readLine();
-            assertTrue(log.contains("attached late"), log);
+            // The agent's start-up line comes after the JVM's CDS warning and possibly other log lines: read until it,
+            // a bounded number of lines.
+            StringBuilder log = new StringBuilder();
+            for (int i = 0; i < 10 && !log.toString().contains("attached late"); i++) {
+                String line = out.readLine();
+                if (line == null) break;
+                log.append(line).append('\n');
+            }
+            assertTrue(log.toString().contains("attached late"), log.toString());
             HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode());

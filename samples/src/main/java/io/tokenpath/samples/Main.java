@@ -2,10 +2,11 @@ package io.tokenpath.samples;
 
 import io.tokenpath.samples.load.LoadGenerator;
 import io.tokenpath.samples.server.SampleServer;
+import io.tokenpath.samples.torchscript.TorchScriptCommand;
 
 import java.util.Arrays;
 
-/** Entry point of {@code tokenpath-samples.jar}: {@code server}, {@code load} or {@code generate}. */
+/** Entry point of {@code tokenpath-samples.jar}: {@code server}, {@code load}, {@code generate} or {@code torchscript}. */
 public final class Main {
 
     private static final String USAGE = String.join("\n",
@@ -13,6 +14,7 @@ public final class Main {
             "  server    OpenAI-compatible completions server over the DJL/PyTorch sample models",
             "  load      streaming load generator (client-side TTFT, ITL, TPOT, e2e, throughput)",
             "  generate  run the model in-process once and print the text and its speed",
+            "  torchscript  run a TorchScript module through a DJL Predictor (outside text generation)",
             "  <command> --help shows that command's flags");
 
     private Main() {}
@@ -27,6 +29,7 @@ public final class Main {
             case "server" -> SampleServer.main(rest);
             case "load" -> LoadGenerator.main(rest);
             case "generate" -> GenerateCommand.main(rest);
+            case "torchscript" -> TorchScriptCommand.main(rest);
             default -> {
                 System.err.println("unknown command '" + args[0] + "'");
                 System.err.println(USAGE);

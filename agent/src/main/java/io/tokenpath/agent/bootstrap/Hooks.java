@@ -37,6 +37,29 @@ public interface Hooks {
     /** A DJL model finished loading ({@code model}: the Model; {@code nanos}: how long; {@code error}: null on success). */
     void modelLoaded(Object model, long nanos, Throwable error);
 
+    /**
+     * Continuous batching: {@code SeqBatchScheduler.addRequest} or {@code incrementForward} starts on this thread
+     * ({@code scheduler}: the SeqBatchScheduler). Returns the start time to hand back to the matching end.
+     */
+    long batchCallStart(Object scheduler);
+
+    /**
+     * That call ended. For {@code addRequest} ({@code join}), {@code inputIds} and {@code batchUids} are its
+     * arguments: each row joins the batch as one request, named by its uid; for {@code incrementForward} both
+     * are null.
+     */
+    void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error);
+
+    /**
+     * One step of a batch: {@code SeqBatcher.exitCriteria(outputIds, maxLength, eos)}, which every scheduler calls
+     * once per step with the token it chose for each row ({@code outputIds} [batch, 1], rows in the batcher's
+     * uid order).
+     */
+    void batchStep(Object seqBatcher, Object outputIds, long maxLength);
+
+    /** {@code SeqBatcher.collectAndTrim} returned {@code finished} (uid to its sequence): those requests leave. */
+    void batchLeave(Object seqBatcher, Object finished);
+
     /** A DJL block's forward returned {@code output} (an NDList): the activation tap's input. */
     void blockOutput(Object block, Object output);
 

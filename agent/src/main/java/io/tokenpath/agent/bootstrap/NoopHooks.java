@@ -15,6 +15,10 @@ public final class NoopHooks implements Hooks {
     @Override public void taskQueued(RequestContext ctx) {}
     @Override public void taskStarted(RequestContext ctx) {}
     @Override public void taskRejected(RequestContext ctx) {}
+    @Override public long batchCallStart(Object scheduler) { return 0; }
+    @Override public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error) {}
+    @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) {}
+    @Override public void batchLeave(Object seqBatcher, Object finished) {}
     @Override public void blockOutput(Object block, Object output) {}
     @Override public void modelLoaded(Object model, long nanos, Throwable error) {}
     @Override public boolean api(String method, Object[] args) { return false; }

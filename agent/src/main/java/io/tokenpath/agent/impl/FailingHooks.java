@@ -28,6 +28,11 @@ final class FailingHooks implements Hooks {
     @Override public void taskQueued(RequestContext ctx) { throw injected("taskQueued"); }
     @Override public void taskStarted(RequestContext ctx) { throw injected("taskStarted"); }
     @Override public void taskRejected(RequestContext ctx) { throw injected("taskRejected"); }
+    @Override public long batchCallStart(Object scheduler) { throw injected("batchCallStart"); }
+    @Override public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids,
+            Throwable error) { throw injected("batchCallEnd"); }
+    @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) { throw injected("batchStep"); }
+    @Override public void batchLeave(Object seqBatcher, Object finished) { throw injected("batchLeave"); }
     @Override public void blockOutput(Object block, Object output) { throw injected("blockOutput"); }
     @Override public void modelLoaded(Object model, long nanos, Throwable error) { throw injected("modelLoaded"); }
     @Override public boolean api(String method, Object[] args) { throw injected("api"); }

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 
 import io.tokenpath.samples.model.ByteTokenizer;
+import io.tokenpath.samples.model.SearchMode;
 import io.tokenpath.samples.model.Utf8StreamDecoder;
 
 import java.io.IOException;
@@ -73,6 +74,11 @@ final class CompletionsHandler implements HttpHandler {
                 throw new ApiException(503, "server_error", "the server is shutting down", null, null);
             }
             CompletionRequest request = parser.parse(Exchanges.readBody(exchange), chat);
+            if (queue.continuousBatch() > 0 && request.search() != SearchMode.CONTRASTIVE) {
+                throw ApiException.badRequest("this server batches continuously with DJL's ContrastiveSeqBatchScheduler"
+                        + " (--continuous-batch): search must be 'contrastive', not '" + request.search().wireName() + "'",
+                        "search");
+            }
             String id = (chat ? "chatcmpl-" : "cmpl-") + ids.incrementAndGet();
             String client = RequestLog.sanitizeClient(exchange.getRequestHeaders().getFirst(clientHeader));
             GenerationJob job = new GenerationJob(id, client, request, arrival);

@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A bounded queue of waiting requests in front of a fixed number of inference workers. A request waits here for
  * real (its queue time is wall time spent in this queue); when {@code capacity} requests are already waiting, a new
  * one is refused and the client gets 429. Each worker owns one {@link ModelRunner} (predictor) per model, because
- * DJL predictors are not shared between threads.
+ * DJL predictors are not shared between threads. With continuous batching, one thread ({@link BatchingLoop}) takes
+ * the place of the workers.
  */
 public final class InferenceQueue {
 
@@ -35,9 +36,22 @@ public final class InferenceQueue {
     private final ServerStats stats;
     private final RequestLog log;
     private volatile boolean closed;
+    private final int continuousBatch;
 
     public InferenceQueue(Map<String, LanguageModel> models, int workerCount, int capacity, ServerStats stats,
             RequestLog log) {
+        this(models, workerCount, capacity, 0, stats, log);
+    }
+
+    /**
+     * @param continuousBatch 0: {@code workerCount} workers, one request each at a time; N &gt; 0: one thread runs
+     *     up to N requests together by continuous batching ({@link BatchingLoop}) instead
+     */
+    public InferenceQueue(Map<String, LanguageModel> models, int workerCount, int capacity, int continuousBatch,
+            ServerStats stats, RequestLog log) {
+        if (continuousBatch < 0) {
+            throw new IllegalArgumentException("--continuous-batch must be 0 (off) or more, got " + continuousBatch);
+        }
         if (workerCount < 1) {
             throw new IllegalArgumentException("--workers must be at least 1, got " + workerCount);
         }
@@ -49,11 +63,17 @@ public final class InferenceQueue {
         this.waiting = new ArrayBlockingQueue<>(capacity);
         this.stats = stats;
         this.log = log;
-        for (int i = 0; i < workerCount; i++) {
-            Thread t = new Thread(this::workerLoop, "inference-worker-" + i);
-            t.setDaemon(false); // a worker holds native memory; it ends through shutdown(), not with the JVM
-            workers.add(t);
+        this.continuousBatch = continuousBatch;
+        if (continuousBatch > 0) {
+            workers.add(new Thread(new BatchingLoop(this.models, waiting, continuousBatch, running, stats, log,
+                    () -> closed), "inference-batching"));
+        } else {
+            for (int i = 0; i < workerCount; i++) {
+                workers.add(new Thread(this::workerLoop, "inference-worker-" + i));
+            }
         }
+        // A worker holds native memory; it ends through shutdown(), not with the JVM.
+        workers.forEach(t -> t.setDaemon(false));
         workers.forEach(Thread::start);
     }
 
@@ -74,6 +94,11 @@ public final class InferenceQueue {
 
     public int capacity() {
         return capacity;
+    }
+
+    /** Requests run together by continuous batching at most; 0 when each worker runs one request. */
+    public int continuousBatch() {
+        return continuousBatch;
     }
 
     public int workers() {

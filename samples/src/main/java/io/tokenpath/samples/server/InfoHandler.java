@@ -84,6 +84,7 @@ final class InfoHandler implements HttpHandler {
         q.addProperty("running", queue.running());
         q.addProperty("capacity", queue.capacity());
         q.addProperty("workers", queue.workers());
+        q.addProperty("continuous_batch", queue.continuousBatch());
         JsonObject body = new JsonObject();
         body.add("requests", requests);
         body.add("tokens", tokens);

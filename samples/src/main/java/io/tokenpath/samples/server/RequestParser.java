@@ -23,7 +23,8 @@ import java.util.Map;
  * <p>Accepted: {@code model}, {@code prompt} (a string, or an array holding one string) or {@code messages},
  * {@code max_tokens} ({@code max_completion_tokens} for chat; default 16), {@code stream},
  * {@code stream_options.include_usage}, {@code n} (1 only), {@code temperature} (accepted, ignored: generation is
- * deterministic), and the extension {@code search}: {@code greedy|beam|contrastive|loop} (default greedy). Other
+ * deterministic), and the extension {@code search}: {@code greedy|beam|contrastive|loop} (default greedy; the server's continuous batching
+ * defaults to contrastive). Other
  * fields are ignored, as OpenAI-compatible servers commonly do.
  */
 public final class RequestParser {
@@ -31,9 +32,16 @@ public final class RequestParser {
     static final int DEFAULT_MAX_TOKENS = 16;
 
     private final Map<String, ModelConfig> models;
+    private final SearchMode defaultSearch;
 
     public RequestParser(Map<String, ModelConfig> models) {
+        this(models, SearchMode.GREEDY);
+    }
+
+    /** @param defaultSearch the search of a request that names none */
+    public RequestParser(Map<String, ModelConfig> models, SearchMode defaultSearch) {
         this.models = models;
+        this.defaultSearch = defaultSearch;
     }
 
     public CompletionRequest parse(String body, boolean chat) throws ApiException {
@@ -145,10 +153,10 @@ public final class RequestParser {
         return (int) d;
     }
 
-    private static SearchMode search(JsonObject json) throws ApiException {
+    private SearchMode search(JsonObject json) throws ApiException {
         JsonElement value = json.get("search");
         if (value == null || value.isJsonNull()) {
-            return SearchMode.GREEDY;
+            return defaultSearch;
         }
         if (!isString(value)) {
             throw ApiException.badRequest("'search' must be a string", "search");

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.tokenpath.samples.DjlDefaults;
 import io.tokenpath.samples.model.LanguageModel;
 import io.tokenpath.samples.model.ModelConfig;
+import io.tokenpath.samples.model.SearchMode;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -67,7 +68,7 @@ public final class SampleServer implements AutoCloseable {
                         config.name(), model.parameterCount(), (System.nanoTime() - t0) / 1e6));
             }
             ServerStats stats = new ServerStats();
-            queue = new InferenceQueue(models, options.workers(), options.queue(), stats, log);
+            queue = new InferenceQueue(models, options.workers(), options.queue(), options.continuousBatch(), stats, log);
             ServerLifecycle lifecycle = new ServerLifecycle();
             Map<String, ModelConfig> configs = new LinkedHashMap<>();
             models.forEach((name, m) -> configs.put(name, m.config()));
@@ -77,7 +78,8 @@ public final class SampleServer implements AutoCloseable {
             // the thread pool, is what bounds the work (so a full queue answers 429 at once instead of stalling).
             httpThreads = Executors.newCachedThreadPool(daemonThreads("http-"));
             http.setExecutor(httpThreads);
-            CompletionsHandler completions = new CompletionsHandler(new RequestParser(configs), queue, stats, log,
+            CompletionsHandler completions = new CompletionsHandler(new RequestParser(configs,
+                    options.continuousBatch() > 0 ? SearchMode.CONTRASTIVE : SearchMode.GREEDY), queue, stats, log,
                     options.clientHeader(), lifecycle);
             http.createContext(CompletionsHandler.COMPLETIONS, completions);
             http.createContext(CompletionsHandler.CHAT, completions);
@@ -85,7 +87,8 @@ public final class SampleServer implements AutoCloseable {
             http.start();
             SampleServer server = new SampleServer(options, models, queue, http, httpThreads, lifecycle, log);
             log.event("listening on " + options.host() + ":" + server.port() + " models=" + models.keySet()
-                    + " workers=" + options.workers() + " queue=" + options.queue()
+                    + (options.continuousBatch() > 0 ? " continuous-batch=" + options.continuousBatch()
+                            : " workers=" + options.workers()) + " queue=" + options.queue()
                     + " client-header=" + options.clientHeader());
             return server;
         } catch (IOException | RuntimeException e) {

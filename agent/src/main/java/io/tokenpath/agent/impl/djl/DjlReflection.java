@@ -20,6 +20,31 @@ final class DjlReflection {
     private static final ClassValue<Field> CONFIG_FIELD = fieldNamed("config");
     private static final ClassValue<Field> BLOCK_FIELD = fieldNamed("block");
     private static final ClassValue<Method> TO_LONG_ARRAY = methodNamed("toLongArray");
+    private static final ClassValue<Field> SEQ_BATCHER_FIELD = fieldNamed("seqBatcher");
+    private static final ClassValue<Field> BATCH_UID_FIELD = fieldNamed("batchUid");
+    private static final ClassValue<Method> GET_PAD = methodNamed("getPadTokenId");
+
+    /** The SeqBatcher a SeqBatchScheduler holds (package-private field {@code seqBatcher}), or null. */
+    static Object seqBatcherOf(Object scheduler) throws ReflectiveOperationException {
+        Field f = SEQ_BATCHER_FIELD.get(scheduler.getClass());
+        return f == null ? null : f.get(scheduler);
+    }
+
+    /** The uid of each row of a SeqBatcher, in row order (its {@code batchUid} [batch, 1]), or null. */
+    static long[] batchUids(Object seqBatcher) throws ReflectiveOperationException {
+        Field f = BATCH_UID_FIELD.get(seqBatcher.getClass());
+        return f == null ? null : longs(f.get(seqBatcher));
+    }
+
+    /** SearchConfig.getPadTokenId() of a SeqBatchScheduler or TextGenerator, or null if it has none. */
+    static Long padTokenId(Object schedulerOrGenerator) throws ReflectiveOperationException {
+        Field cf = CONFIG_FIELD.get(schedulerOrGenerator.getClass());
+        Object cfg = cf == null ? null : cf.get(schedulerOrGenerator);
+        if (cfg == null) return null;
+        Method m = GET_PAD.get(cfg.getClass());
+        Object v = m == null ? null : m.invoke(cfg);
+        return v instanceof Number ? ((Number) v).longValue() : null;
+    }
 
     /** The root Block a Predictor runs, or null. */
     static Object blockOf(Object predictor) throws ReflectiveOperationException {

@@ -7,8 +7,6 @@ import io.tokenpath.agent.impl.AgentLog;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 
-import java.util.concurrent.ConcurrentHashMap;
-
 /**
  * Turns woven events into the token-path timeline of each request and records the metrics on the application's
  * thread. A request lives on the thread that runs its generation (TextGenerator runs a request on one thread);
@@ -19,16 +17,17 @@ public final class RequestTracker implements Hooks {
     private static final double NANOS = 1e9;
 
     private final TokenMetrics m;
-    private final String provider;
+    private final RequestLabels.Cache labels;
+    private final BatchTracker batches;
     private final AgentLog log;
     private final ThreadLocal<Timeline> current = new ThreadLocal<>();
     private final java.util.concurrent.atomic.AtomicLong executorWaiting = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<long[]> innerModelNanos = ThreadLocal.withInitial(() -> new long[1]);
-    private final ConcurrentHashMap<String, Labels> labels = new ConcurrentHashMap<>();
 
     private final java.util.function.Function<Object, RequestContext> http;
     private final io.tokenpath.agent.impl.tap.ActivationTap tap;
     private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
+    private final ModelCallCapture calls;
 
     public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
             String provider, AgentLog log) {
@@ -40,31 +39,17 @@ public final class RequestTracker implements Hooks {
         this.m = metrics;
         this.http = http;
         this.tap = tap;
-        this.provider = provider;
+        this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet);
+        this.labels = new RequestLabels.Cache(provider);
+        this.batches = new BatchTracker(metrics, labels);
         this.log = log;
-    }
-
-    /** The attribute sets of one (model, operation, client, search) combination, built once. */
-    private static final class Labels {
-        final Attributes base;
-        final Attributes input;
-        final Attributes output;
-        final Attributes running;
-
-        Labels(String provider, String model, String op, String client, String search) {
-            base = Attributes.builder().put(TokenMetrics.PROVIDER, provider).put(TokenMetrics.MODEL, model)
-                    .put(TokenMetrics.OPERATION, op).put(TokenMetrics.CLIENT, client).put(TokenMetrics.SEARCH, search).build();
-            input = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "input").build();
-            output = base.toBuilder().put(TokenMetrics.TOKEN_TYPE, "output").build();
-            running = Attributes.of(TokenMetrics.MODEL, model);
-        }
     }
 
     /** One request on its generation thread. */
     private static final class Timeline {
         final long start;
         final long origin; // arrival when known, else start
-        final Labels labels;
+        final RequestLabels labels;
         final long batch;
         final long inputTokens;
         final long inputLength;
@@ -79,7 +64,7 @@ public final class RequestTracker implements Hooks {
         long firstToken;
         long lastToken;
 
-        Timeline(long start, long origin, Labels labels, long batch, long inputTokens, long inputLength, Object generator,
+        Timeline(long start, long origin, RequestLabels labels, long batch, long inputTokens, long inputLength, Object generator,
                 boolean firstTokenFromModelCall, long requestId, boolean captured) {
             this.requestId = requestId;
             this.captured = captured;
@@ -116,8 +101,8 @@ public final class RequestTracker implements Hooks {
             long[] shape = DjlReflection.shape(input);
             long batch = shape != null && shape.length > 1 ? shape[0] : 1;
             long length = shape == null || shape.length == 0 ? 0 : shape[shape.length - 1];
-            String search = searchName(method);
-            Labels l = labels(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
+            String search = RequestLabels.searchName(method);
+            RequestLabels l = labels.get(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
                     ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
             // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
@@ -153,7 +138,7 @@ public final class RequestTracker implements Hooks {
             current.remove();
             long now = System.nanoTime();
             reconcileOutputTokens(t, output);
-            Labels l = t.labels;
+            RequestLabels l = t.labels;
             Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
             long end = t.steps > 0 ? t.lastToken : now;
             m.requestDuration.record((end - t.origin) / NANOS, attrs);
@@ -163,9 +148,14 @@ public final class RequestTracker implements Hooks {
                     .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
             m.requestsRunning.add(-1, l.running);
             if (t.captured) {
-                tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
+                java.util.Map<String, Object> event = io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
                         "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
-                        "captured_frames", (long) t.capturedFrames));
+                        "captured_frames", (long) t.capturedFrames);
+                if (error == null && "beam".equals(l.base.get(TokenMetrics.SEARCH))) {
+                    java.util.List<long[]> rows = outputRows(t, output);
+                    if (rows != null) event.put("output_token_ids", rows);
+                }
+                tap.onRequestEvent(event);
                 tap.capturedRequestEnded();
             }
             io.tokenpath.agent.bootstrap.Handoff.requestFinished();
@@ -188,6 +178,22 @@ public final class RequestTracker implements Hooks {
         }
     }
 
+    /**
+     * The new tokens of every row the search returned (beam search: one row per beam of each input, in DJL's order;
+     * DJL gives no scores, so which row is the answer is the application's choice), or null.
+     */
+    private static java.util.List<long[]> outputRows(Timeline t, Object output) throws ReflectiveOperationException {
+        long[] shape = DjlReflection.shape(output);
+        long[] ids = DjlReflection.longs(output);
+        if (shape == null || shape.length != 2 || ids == null || t.inputLength >= shape[1]) return null;
+        int width = (int) shape[1];
+        java.util.List<long[]> rows = new java.util.ArrayList<>();
+        for (int r = 0; r < shape[0]; r++) {
+            rows.add(java.util.Arrays.copyOfRange(ids, r * width + (int) t.inputLength, (r + 1) * width));
+        }
+        return rows;
+    }
+
     private String finishReason(Timeline t, Object output) throws ReflectiveOperationException {
         if (t.generator == null) return "stop";
         int max = DjlReflection.maxSeqLength(t.generator);
@@ -208,8 +214,20 @@ public final class RequestTracker implements Hooks {
         }
     }
 
-    /** Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. */
+    /**
+     * Token frames for the tap: one per sequence of the batch, at the step the tokens belong to. Greedy steps return
+     * the ids; contrastive steps an NDList whose first array is the ids ([batch, 1]). Beam steps return the beams'
+     * candidates, which are re-ranked until the search ends: no step knows the final token, so beam frames carry -1
+     * and the request's end event carries the ids DJL returned.
+     */
     private void recordTokens(Timeline t, Object tokens) throws ReflectiveOperationException {
+        String search = t.labels.base.get(TokenMetrics.SEARCH);
+        if ("beam".equals(search)) {
+            tokens = null;
+        } else if ("contrastive".equals(search) && tokens instanceof java.util.List) { // NDList is an ArrayList
+            java.util.List<?> list = (java.util.List<?>) tokens;
+            tokens = list.isEmpty() ? null : list.get(0);
+        }
         long[] ids = tokens instanceof Number ? new long[] {((Number) tokens).longValue()} : DjlReflection.longs(tokens);
         int step = (int) t.steps;
         if (ids == null) {
@@ -220,7 +238,7 @@ public final class RequestTracker implements Hooks {
     }
 
     private void tokenAt(Timeline t, long now) {
-        Labels l = t.labels;
+        RequestLabels l = t.labels;
         if (t.steps == 0) {
             t.firstToken = now;
             m.timeToFirstToken.record((now - t.origin) / NANOS, l.base);
@@ -242,6 +260,8 @@ public final class RequestTracker implements Hooks {
             if (tap != null && tap.active()) {
                 try {
                     tap.onModelCall(DjlReflection.blockOf(predictor));
+                    // A continuous-batching step serves several requests at once: not one capture request.
+                    if (current.get() == null && !batches.inScheduler()) calls.enter(predictor);
                 } catch (Throwable e) {
                     failed("tap model call", e);
                 }
@@ -267,13 +287,52 @@ public final class RequestTracker implements Hooks {
         if (tap == null || !tap.active()) return;
         try {
             Timeline t = current.get();
-            if (t == null || !t.captured) return;
-            int step = (int) t.steps;
             io.tokenpath.agent.impl.tap.TapSampling s = tap.sampling();
+            if (t == null) {
+                // Outside a generation: the model call is the request, and its one step is 0.
+                ModelCallCapture.Call c = calls.current();
+                if (c == null || !c.captured || !s.stepSelected(0) || c.frames >= s.maxFramesPerRequest()) return;
+                c.frames += tap.onBlockOutput(block, output, c.requestId, 0);
+                return;
+            }
+            if (!t.captured) return;
+            int step = (int) t.steps;
             if (!s.stepSelected(step) || t.capturedFrames >= s.maxFramesPerRequest()) return;
             t.capturedFrames += tap.onBlockOutput(block, output, t.requestId, step);
         } catch (Throwable e) {
             failed("activation tap", e);
+        }
+    }
+
+    @Override
+    public long batchCallStart(Object scheduler) {
+        return batches.callStart();
+    }
+
+    @Override
+    public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error) {
+        try {
+            batches.callEnd(start, scheduler, join, inputIds, batchUids, error);
+        } catch (Throwable e) {
+            failed(join ? "batch join" : "batch forward", e);
+        }
+    }
+
+    @Override
+    public void batchStep(Object seqBatcher, Object outputIds, long maxLength) {
+        try {
+            batches.step(seqBatcher, outputIds, maxLength);
+        } catch (Throwable e) {
+            failed("batch step", e);
+        }
+    }
+
+    @Override
+    public void batchLeave(Object seqBatcher, Object finished) {
+        try {
+            batches.leave(seqBatcher, finished);
+        } catch (Throwable e) {
+            failed("batch leave", e);
         }
     }
 
@@ -286,12 +345,16 @@ public final class RequestTracker implements Hooks {
                 innerModelNanos.get()[0] += d;
                 return;
             }
+            if (calls != null) calls.exit(error);
             long model = innerModelNanos.get()[0];
             m.modelCallDuration.record(model / NANOS, TokenMetrics.component("model"));
             m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
             Timeline t = current.get();
             // Beam search emits its first token from the prefill call itself, with no step call.
-            if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) tokenAt(t, now);
+            if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) {
+                if (t.captured) recordTokens(t, null);
+                tokenAt(t, now);
+            }
         } catch (Throwable e) {
             failed("modelCallEnd", e);
         }
@@ -349,11 +412,6 @@ public final class RequestTracker implements Hooks {
         failed("advice", t);
     }
 
-    private Labels labels(String model, String op, String client, String search) {
-        String key = model + '\u0000' + op + '\u0000' + client + '\u0000' + search;
-        return labels.computeIfAbsent(key, k -> new Labels(provider, model, op, client, search));
-    }
-
     /** Once per request (generators are often created per request, so caching by instance would only grow). */
     private String modelName(Object generator) {
         if (generator == null) return "unknown";
@@ -364,14 +422,6 @@ public final class RequestTracker implements Hooks {
             failed("modelName", e);
             return "unknown";
         }
-    }
-
-    private static String searchName(String method) {
-        if (method == null) return "custom";
-        if (method.startsWith("greedy")) return "greedy";
-        if (method.startsWith("beam")) return "beam";
-        if (method.startsWith("contrastive")) return "contrastive";
-        return "custom";
     }
 
     private void failed(String where, Throwable e) {

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import static net.bytebuddy.matcher.ElementMatchers.*;
 
 /**
- * Weaves the advice into DJL (generation, steps, model calls), the JDK HTTP server (client identity and arrival),
+ * Weaves the advice into DJL (generation, steps, continuous batching, model calls), the JDK HTTP server (client identity and arrival),
  * ThreadPoolExecutor (request context across queues) and configured custom pointcuts. Retransformation without
  * class-format changes, so late attach works and already-loaded classes are covered.
  */
@@ -58,6 +58,18 @@ public final class Instrumenter {
                     .type(named("ai.djl.modality.nlp.generate.StepGeneration"))
                     .transform(visit(mapping, TokenAdvice.class, locator, handler,
                             named("greedyStepGen").or(named("beamStepGeneration")).or(named("constrastiveStepGeneration"))))
+                    // Continuous batching: join and steps on the scheduler, each step and each leave on the
+                    // SeqBatcher, which every scheduler implementation drives the same way.
+                    .type(named("ai.djl.modality.nlp.generate.SeqBatchScheduler"))
+                    .transform(visit(mapping, BatchJoinAdvice.class, locator, handler,
+                            named("addRequest").and(takesArguments(2))))
+                    .transform(visit(mapping, BatchForwardAdvice.class, locator, handler,
+                            named("incrementForward").and(takesArguments(int.class))))
+                    .type(named("ai.djl.modality.nlp.generate.SeqBatcher"))
+                    .transform(visit(mapping, BatchStepAdvice.class, locator, handler,
+                            named("exitCriteria").and(takesArguments(3))))
+                    .transform(visit(mapping, BatchLeaveAdvice.class, locator, handler,
+                            named("collectAndTrim").and(takesArguments(0))))
                     .type(named("ai.djl.inference.Predictor"))
                     .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
                     .type(named("ai.djl.inference.Predictor"))

@@ -1,0 +1,224 @@
+package io.tokenpath.agent.impl.djl;
+
+import io.opentelemetry.api.common.Attributes;
+import io.tokenpath.agent.bootstrap.Handoff;
+import io.tokenpath.agent.bootstrap.RequestContext;
+import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.metrics.TokenMetrics;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+
+/**
+ * The token path of requests under continuous batching (DJL's {@code SeqBatchScheduler}): many requests share one
+ * thread and one forward per step, so the per-thread timeline of {@link RequestTracker} cannot hold them. Here a
+ * request is a row of a batch, named by the uid the application gave it in {@code addRequest}, and lives in the
+ * state of its {@code SeqBatcher} (the object that holds the batch's rows from the first join to the last leave):
+ * it joins at {@code addRequest}, gets one token per step at {@code SeqBatcher.exitCriteria} (every scheduler calls
+ * it once per step with the token of each row), and leaves at {@code SeqBatcher.collectAndTrim}, whose result is
+ * the finished sequences. Batch size is recorded once per step, with the batch's own labels (provider, model,
+ * search): a step serves several clients, so it has no client of its own.
+ */
+final class BatchTracker {
+    private static final double NANOS = 1e9;
+
+    /** One request in a batch. */
+    private static final class Seq {
+        final long start;
+        final long origin; // HTTP arrival when known, else the join
+        final RequestLabels labels;
+        final long inputLength;
+        long steps;
+        long outputTokens;
+        long firstToken;
+        long lastToken;
+
+        Seq(long start, long origin, RequestLabels labels, long inputLength) {
+            this.start = start;
+            this.origin = origin;
+            this.labels = labels;
+            this.inputLength = inputLength;
+        }
+    }
+
+    /** The requests of one SeqBatcher, by uid. Guarded by itself. */
+    private static final class Batch {
+        final Map<Long, Seq> seqs = new HashMap<>();
+        final Attributes stepLabels;
+        long maxLength = -1;
+
+        Batch(Attributes stepLabels) {
+            this.stepLabels = stepLabels;
+        }
+    }
+
+    private final TokenMetrics m;
+    private final RequestLabels.Cache labels;
+    // Keyed by the SeqBatcher (identity: it defines no equals), weakly: an abandoned scheduler is forgotten with it.
+    private final Map<Object, Batch> batches = Collections.synchronizedMap(new WeakHashMap<>());
+    private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
+
+    BatchTracker(TokenMetrics metrics, RequestLabels.Cache labels) {
+        this.m = metrics;
+        this.labels = labels;
+    }
+
+    /** True while this thread is inside a scheduler's addRequest or incrementForward. */
+    boolean inScheduler() {
+        return depth.get()[0] > 0;
+    }
+
+    long callStart() {
+        depth.get()[0]++;
+        return System.nanoTime();
+    }
+
+    void callEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error)
+            throws ReflectiveOperationException {
+        int[] d = depth.get();
+        if (d[0] > 0) d[0]--;
+        if (join) {
+            join(start, scheduler, inputIds, batchUids, error);
+        } else if (error != null) {
+            failAll(scheduler, error);
+        }
+    }
+
+    private void join(long start, Object scheduler, Object inputIds, Object batchUids, Throwable error)
+            throws ReflectiveOperationException {
+        long now = System.nanoTime();
+        long[] uids = DjlReflection.longs(batchUids);
+        long[] shape = DjlReflection.shape(inputIds);
+        if (uids == null || shape == null || shape.length != 2 || shape[0] != uids.length) return; // not DJL's shapes
+        String model = DjlReflection.modelName(scheduler);
+        String search = RequestLabels.searchName(scheduler.getClass().getSimpleName());
+        RequestContext ctx = RequestContext.current();
+        // The context a queue take adopted belonged to this join; the next join takes its own.
+        Handoff.requestFinished();
+        RequestLabels l = labels.get(model == null || model.isBlank() ? "unknown" : model,
+                ctx == null ? "text_completion" : ctx.operation, ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
+        long origin = ctx == null ? start : Math.min(ctx.arrivalNanos, start);
+        if (error != null) {
+            // The rows never joined: each is a request that failed before its first token.
+            Attributes failed = l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
+            for (int i = 0; i < uids.length; i++) {
+                m.requestDuration.record((now - origin) / NANOS, failed);
+                m.requests.add(1, failed.toBuilder().put(TokenMetrics.OUTCOME, "error").put(TokenMetrics.FINISH, "error").build());
+            }
+            return;
+        }
+        Object batcher = DjlReflection.seqBatcherOf(scheduler);
+        if (batcher == null) return;
+        long[] ids = DjlReflection.longs(inputIds);
+        Long pad = DjlReflection.padTokenId(scheduler);
+        int width = (int) shape[1];
+        Batch b = batches.computeIfAbsent(batcher, k -> new Batch(Attributes.of(TokenMetrics.PROVIDER, labels.provider(),
+                TokenMetrics.MODEL, l.base.get(TokenMetrics.MODEL), TokenMetrics.SEARCH, search)));
+        synchronized (b) {
+            for (int r = 0; r < uids.length; r++) {
+                long length = width - leadingPads(ids, r * width, width, pad);
+                Seq old = b.seqs.put(uids[r], new Seq(start, origin, l, length));
+                if (old != null) m.requestsRunning.add(-1, old.labels.running); // the application reused a uid
+                m.requestsRunning.add(1, l.running);
+                if (ctx != null) m.queueTime.record((start - origin) / NANOS, l.base);
+                if (length > 0) m.tokens.add(length, l.input);
+            }
+        }
+    }
+
+    /** Left padding (the scheduler computes its offsets the same way: leading pad tokens). */
+    private static long leadingPads(long[] ids, int from, int width, Long pad) {
+        if (ids == null || pad == null) return 0;
+        int n = 0;
+        while (n < width && ids[from + n] == pad) n++;
+        return n;
+    }
+
+    /** One step: each row's request got a token now. */
+    void step(Object batcher, Object outputIds, long maxLength) throws ReflectiveOperationException {
+        Batch b = batches.get(batcher);
+        if (b == null) return; // a batch that started before the agent attached
+        long now = System.nanoTime();
+        long[] uids = DjlReflection.batchUids(batcher);
+        if (uids == null) return;
+        long[] shape = DjlReflection.shape(outputIds);
+        int rows = shape != null && shape.length > 0 ? (int) shape[0] : uids.length;
+        m.batchSize.record(rows, b.stepLabels);
+        synchronized (b) {
+            b.maxLength = maxLength;
+            for (long uid : uids) {
+                Seq s = b.seqs.get(uid);
+                if (s != null) tokenAt(s, now);
+            }
+        }
+    }
+
+    private void tokenAt(Seq s, long now) {
+        RequestLabels l = s.labels;
+        if (s.steps == 0) {
+            s.firstToken = now;
+            m.timeToFirstToken.record((now - s.origin) / NANOS, l.base);
+            m.prefillTime.record((now - s.start) / NANOS, l.base);
+        } else {
+            m.interTokenLatency.record((now - s.lastToken) / NANOS, l.base);
+        }
+        s.steps++;
+        s.lastToken = now;
+        s.outputTokens++;
+        m.tokens.add(1, l.output);
+    }
+
+    /** {@code finished}: uid to the finished sequence (from its first real token to its end, prompt included). */
+    void leave(Object batcher, Object finished) throws ReflectiveOperationException {
+        if (!(finished instanceof Map) || ((Map<?, ?>) finished).isEmpty()) return;
+        Batch b = batches.get(batcher);
+        if (b == null) return;
+        long now = System.nanoTime();
+        synchronized (b) {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) finished).entrySet()) {
+                if (!(e.getKey() instanceof Long)) continue;
+                Seq s = b.seqs.remove(e.getKey());
+                if (s == null) continue;
+                long[] shape = DjlReflection.shape(e.getValue());
+                long length = shape == null || shape.length == 0 ? -1 : shape[shape.length - 1];
+                // The sequence is the truth for the token count, as for TextGenerator's output.
+                long produced = length - s.inputLength;
+                if (length >= 0 && produced > s.outputTokens) {
+                    m.tokens.add(produced - s.outputTokens, s.labels.output);
+                    s.outputTokens = produced;
+                }
+                end(s, now, null, b.maxLength > 0 && length >= b.maxLength ? "length" : "stop");
+            }
+        }
+    }
+
+    /** incrementForward threw: the batch's requests cannot finish, and end as errors. */
+    private void failAll(Object scheduler, Throwable error) throws ReflectiveOperationException {
+        Object batcher = DjlReflection.seqBatcherOf(scheduler);
+        Batch b = batcher == null ? null : batches.remove(batcher);
+        if (b == null) return;
+        long now = System.nanoTime();
+        List<Seq> all;
+        synchronized (b) {
+            all = new ArrayList<>(b.seqs.values());
+            b.seqs.clear();
+        }
+        for (Seq s : all) end(s, now, error, "error");
+    }
+
+    private void end(Seq s, long now, Throwable error, String finish) {
+        RequestLabels l = s.labels;
+        Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
+        long end = s.steps > 0 ? s.lastToken : now;
+        m.requestDuration.record((end - s.origin) / NANOS, attrs);
+        if (s.steps > 0) m.decodeTime.record((s.lastToken - s.firstToken) / NANOS, l.base);
+        if (s.steps > 1) m.timePerOutputToken.record((s.lastToken - s.firstToken) / NANOS / (s.steps - 1), l.base);
+        m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
+                .put(TokenMetrics.FINISH, finish).build());
+        m.requestsRunning.add(-1, l.running);
+    }
+}

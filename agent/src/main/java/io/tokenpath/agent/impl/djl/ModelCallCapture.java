@@ -1,0 +1,79 @@
+package io.tokenpath.agent.impl.djl;
+
+import io.tokenpath.agent.bootstrap.RequestContext;
+import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.tap.ActivationTap;
+import io.tokenpath.capture.util.Json;
+
+import java.util.function.LongSupplier;
+
+/**
+ * A model call outside any text generation (a {@code Predictor.batchPredict} of an embedding or classification
+ * service, a TorchScript module run through a Predictor) is one capture request of its own: the tap needs a request
+ * id and a step to stamp on every tensor, and with no generation around the call there is no other. Such a request
+ * has one step, 0. Nested calls on the same thread (a translator calling another predictor) belong to the outer
+ * one. Used only while a capture runs; request ids come from the same sequence as generations, so sampling
+ * ({@code capture.sample_requests}) treats both alike.
+ */
+final class ModelCallCapture {
+    /** One outermost model call on its thread. */
+    static final class Call {
+        final long requestId;
+        final boolean captured;
+        int depth;
+        int frames;
+
+        Call(long requestId, boolean captured) {
+            this.requestId = requestId;
+            this.captured = captured;
+        }
+    }
+
+    private final ActivationTap tap;
+    private final LongSupplier ids;
+    private final ThreadLocal<Call> current = new ThreadLocal<>();
+
+    ModelCallCapture(ActivationTap tap, LongSupplier ids) {
+        this.tap = tap;
+        this.ids = ids;
+    }
+
+    /** A model call starts with no generation current on this thread. */
+    void enter(Object predictor) throws ReflectiveOperationException {
+        Call c = current.get();
+        if (c != null) {
+            c.depth++;
+            return;
+        }
+        long id = ids.getAsLong();
+        c = new Call(id, tap.sampling().requestSelected(id));
+        current.set(c);
+        if (c.captured) {
+            RequestContext ctx = RequestContext.current();
+            String model = DjlReflection.modelName(predictor);
+            tap.onRequestEvent(Json.map("event", "start", "request_id", id, "model", model == null ? "unknown" : model,
+                    "client", ctx == null ? ClientLabels.UNKNOWN : ctx.client, "search", "predict", "input_tokens", 0L));
+        }
+    }
+
+    /** The model call that {@link #enter} saw ends ({@code error}: null on success). */
+    void exit(Throwable error) {
+        Call c = current.get();
+        if (c == null) return;
+        if (c.depth > 0) {
+            c.depth--;
+            return;
+        }
+        current.remove();
+        if (c.captured) {
+            tap.onRequestEvent(Json.map("event", "end", "request_id", c.requestId, "output_tokens", 0L,
+                    "outcome", error == null ? "success" : "error", "captured_frames", (long) c.frames));
+            tap.capturedRequestEnded();
+        }
+    }
+
+    /** The model call running on this thread outside a generation, or null. */
+    Call current() {
+        return current.get();
+    }
+}
