@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * tokenpath-helper (issue 5) in daemon mode for the live test: `tokenpath-helper --socket <path>`, the agent then
+ * tokenpath-helper in daemon mode for the live test: `tokenpath-helper --socket <path>`, the agent then
  * connecting with helper.mode=socket. Started only where the binary exists and the test runs as root (the helper
  * loads eBPF programs). On a machine without an NVIDIA GPU its GPU data comes from the helper's own test stand-in
  * libnvidia-ml.so.1 (LD_LIBRARY_PATH), whose process list is read from a file so that it can name the JVM's pid.
@@ -30,7 +30,7 @@ final class HelperDaemon implements AutoCloseable {
 
     /** Why the helper cannot run here, or null when it can. */
     static String unavailableReason() throws Exception {
-        if (!Files.isExecutable(Repo.helperBinary())) return "no helper binary at " + Repo.helperBinary() + " (issue 5)";
+        if (!Files.isExecutable(Repo.helperBinary())) return "no helper binary at " + Repo.helperBinary() + " (mvn package builds it; as root)";
         Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
         if (!Integer.valueOf(0).equals(uid)) return "not root (uid " + uid + "): the helper loads eBPF programs";
         return null;

@@ -4,7 +4,7 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * What must run for a query to have data: the one place that says which panels depend on the helper (issue 5),
+ * What must run for a query to have data: the one place that says which panels depend on the helper,
  * a GPU, a running capture or a model load, decided by the metric names the query selects.
  */
 enum Needs {

@@ -29,7 +29,7 @@ final class Repo {
         return artifact("tokenpath.samples.jar", "samples/target/tokenpath-samples.jar");
     }
 
-    /** tokenpath-helper (issue 5): built by the ebpf-helper module where it exists. */
+    /** tokenpath-helper: built by the ebpf-helper module. */
     static Path helperBinary() {
         return artifact("tokenpath.helper.bin", "ebpf-helper/target/tokenpath-helper");
     }
