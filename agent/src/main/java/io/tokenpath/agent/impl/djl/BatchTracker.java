@@ -26,28 +26,9 @@ import java.util.WeakHashMap;
 final class BatchTracker {
     private static final double NANOS = 1e9;
 
-    /** One request in a batch. */
-    private static final class Seq {
-        final long start;
-        final long origin; // HTTP arrival when known, else the join
-        final RequestLabels labels;
-        final long inputLength;
-        long steps;
-        long outputTokens;
-        long firstToken;
-        long lastToken;
-
-        Seq(long start, long origin, RequestLabels labels, long inputLength) {
-            this.start = start;
-            this.origin = origin;
-            this.labels = labels;
-            this.inputLength = inputLength;
-        }
-    }
-
     /** The requests of one SeqBatcher, by uid. Guarded by itself. */
     private static final class Batch {
-        final Map<Long, Seq> seqs = new HashMap<>();
+        final Map<Long, TokenTimeline> seqs = new HashMap<>();
         final Attributes stepLabels;
         long maxLength = -1;
 
@@ -121,7 +102,7 @@ final class BatchTracker {
         synchronized (b) {
             for (int r = 0; r < uids.length; r++) {
                 long length = width - leadingPads(ids, r * width, width, pad);
-                Seq old = b.seqs.put(uids[r], new Seq(start, origin, l, length));
+                TokenTimeline old = b.seqs.put(uids[r], new TokenTimeline(start, origin, l, length));
                 if (old != null) m.requestsRunning.add(-1, old.labels.running); // the application reused a uid
                 m.requestsRunning.add(1, l.running);
                 if (ctx != null) m.queueTime.record((start - origin) / NANOS, l.base);
@@ -151,25 +132,10 @@ final class BatchTracker {
         synchronized (b) {
             b.maxLength = maxLength;
             for (long uid : uids) {
-                Seq s = b.seqs.get(uid);
-                if (s != null) tokenAt(s, now);
+                TokenTimeline s = b.seqs.get(uid);
+                if (s != null) s.token(m, now, 1);
             }
         }
-    }
-
-    private void tokenAt(Seq s, long now) {
-        RequestLabels l = s.labels;
-        if (s.steps == 0) {
-            s.firstToken = now;
-            m.timeToFirstToken.record((now - s.origin) / NANOS, l.base);
-            m.prefillTime.record((now - s.start) / NANOS, l.base);
-        } else {
-            m.interTokenLatency.record((now - s.lastToken) / NANOS, l.base);
-        }
-        s.steps++;
-        s.lastToken = now;
-        s.outputTokens++;
-        m.tokens.add(1, l.output);
     }
 
     /** {@code finished}: uid to the finished sequence (from its first real token to its end, prompt included). */
@@ -181,17 +147,13 @@ final class BatchTracker {
         synchronized (b) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) finished).entrySet()) {
                 if (!(e.getKey() instanceof Long)) continue;
-                Seq s = b.seqs.remove(e.getKey());
+                TokenTimeline s = b.seqs.remove(e.getKey());
                 if (s == null) continue;
                 long[] shape = DjlReflection.shape(e.getValue());
                 long length = shape == null || shape.length == 0 ? -1 : shape[shape.length - 1];
                 // The sequence is the truth for the token count, as for TextGenerator's output.
-                long produced = length - s.inputLength;
-                if (length >= 0 && produced > s.outputTokens) {
-                    m.tokens.add(produced - s.outputTokens, s.labels.output);
-                    s.outputTokens = produced;
-                }
-                end(s, now, null, b.maxLength > 0 && length >= b.maxLength ? "length" : "stop");
+                if (length >= 0) s.reconcile(m, length - s.inputLength);
+                s.end(m, now, null, b.maxLength > 0 && length >= b.maxLength ? "length" : "stop");
             }
         }
     }
@@ -202,23 +164,11 @@ final class BatchTracker {
         Batch b = batcher == null ? null : batches.remove(batcher);
         if (b == null) return;
         long now = System.nanoTime();
-        List<Seq> all;
+        List<TokenTimeline> all;
         synchronized (b) {
             all = new ArrayList<>(b.seqs.values());
             b.seqs.clear();
         }
-        for (Seq s : all) end(s, now, error, "error");
-    }
-
-    private void end(Seq s, long now, Throwable error, String finish) {
-        RequestLabels l = s.labels;
-        Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
-        long end = s.steps > 0 ? s.lastToken : now;
-        m.requestDuration.record((end - s.origin) / NANOS, attrs);
-        if (s.steps > 0) m.decodeTime.record((s.lastToken - s.firstToken) / NANOS, l.base);
-        if (s.steps > 1) m.timePerOutputToken.record((s.lastToken - s.firstToken) / NANOS / (s.steps - 1), l.base);
-        m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
-                .put(TokenMetrics.FINISH, finish).build());
-        m.requestsRunning.add(-1, l.running);
+        for (TokenTimeline s : all) s.end(m, now, error, "error");
     }
 }

@@ -46,34 +46,23 @@ public final class RequestTracker implements Hooks {
     }
 
     /** One request on its generation thread. */
-    private static final class Timeline {
-        final long start;
-        final long origin; // arrival when known, else start
-        final RequestLabels labels;
+    private static final class Timeline extends TokenTimeline {
         final long batch;
         final long inputTokens;
-        final long inputLength;
         final Object generator;
         final boolean firstTokenFromModelCall;
         final long requestId;
         final boolean captured;
         int capturedFrames;
         int depth;
-        long steps;
-        long outputTokens;
-        long firstToken;
-        long lastToken;
 
         Timeline(long start, long origin, RequestLabels labels, long batch, long inputTokens, long inputLength, Object generator,
                 boolean firstTokenFromModelCall, long requestId, boolean captured) {
+            super(start, origin, labels, inputLength);
             this.requestId = requestId;
             this.captured = captured;
-            this.start = start;
-            this.origin = origin;
-            this.labels = labels;
             this.batch = batch;
             this.inputTokens = inputTokens;
-            this.inputLength = inputLength;
             this.generator = generator;
             this.firstTokenFromModelCall = firstTokenFromModelCall;
         }
@@ -139,14 +128,7 @@ public final class RequestTracker implements Hooks {
             long now = System.nanoTime();
             reconcileOutputTokens(t, output);
             RequestLabels l = t.labels;
-            Attributes attrs = error == null ? l.base : l.base.toBuilder().put(TokenMetrics.ERROR_TYPE, error.getClass().getName()).build();
-            long end = t.steps > 0 ? t.lastToken : now;
-            m.requestDuration.record((end - t.origin) / NANOS, attrs);
-            if (t.steps > 0) m.decodeTime.record((t.lastToken - t.firstToken) / NANOS, l.base);
-            if (t.steps > 1) m.timePerOutputToken.record((t.lastToken - t.firstToken) / NANOS / (t.steps - 1), l.base);
-            m.requests.add(1, attrs.toBuilder().put(TokenMetrics.OUTCOME, error == null ? "success" : "error")
-                    .put(TokenMetrics.FINISH, error != null ? "error" : finishReason(t, output)).build());
-            m.requestsRunning.add(-1, l.running);
+            t.end(m, now, error, error != null ? "error" : finishReason(t, output));
             if (t.captured) {
                 java.util.Map<String, Object> event = io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
                         "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
@@ -171,11 +153,7 @@ public final class RequestTracker implements Hooks {
     private void reconcileOutputTokens(Timeline t, Object output) throws ReflectiveOperationException {
         long[] shape = DjlReflection.shape(output);
         if (shape == null || shape.length < 2 || t.inputLength == 0) return;
-        long produced = (shape[shape.length - 1] - t.inputLength) * t.batch;
-        if (produced > t.outputTokens) {
-            m.tokens.add(produced - t.outputTokens, t.labels.output);
-            t.outputTokens = produced;
-        }
+        t.reconcile(m, (shape[shape.length - 1] - t.inputLength) * t.batch);
     }
 
     /**
@@ -238,19 +216,8 @@ public final class RequestTracker implements Hooks {
     }
 
     private void tokenAt(Timeline t, long now) {
-        RequestLabels l = t.labels;
-        if (t.steps == 0) {
-            t.firstToken = now;
-            m.timeToFirstToken.record((now - t.origin) / NANOS, l.base);
-            m.prefillTime.record((now - t.start) / NANOS, l.base);
-        } else {
-            m.interTokenLatency.record((now - t.lastToken) / NANOS, l.base);
-        }
-        t.steps++;
-        t.lastToken = now;
-        t.outputTokens += t.batch;
-        m.tokens.add(t.batch, l.output);
-        m.batchSize.record(t.batch, l.base);
+        t.token(m, now, t.batch);
+        m.batchSize.record(t.batch, t.labels.base);
     }
 
     @Override
