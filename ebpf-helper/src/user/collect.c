@@ -329,7 +329,6 @@ static void collect_jvm(struct outbuf *b, struct proto_state *st, struct loader 
 	}
 }
 
-static const char *PSI_RES[3] = {"cpu", "memory", "io"};
 static const char *PSI_KIND[2] = {"some", "full"};
 
 static void emit_psi(struct outbuf *b, struct proto_state *st, const struct psi *p, const char *scope)
@@ -338,7 +337,7 @@ static void emit_psi(struct outbuf *b, struct proto_state *st, const struct psi 
 		for (int k = 0; k < 2; k++) {
 			if (!p->v[r][k].present)
 				continue;
-			struct label lb[] = {{"tokenpath.pressure.resource", PSI_RES[r]}, {"tokenpath.pressure.kind", PSI_KIND[k]},
+			struct label lb[] = {{"tokenpath.pressure.resource", PSI_RESOURCES[r]}, {"tokenpath.pressure.kind", PSI_KIND[k]},
 					     {"tokenpath.pressure.scope", scope}};
 			proto_counter(b, st, M_PRESSURE, lb, 3, p->v[r][k].total_us * 1e-6);
 		}

@@ -61,14 +61,14 @@ bool psi_read_file(const char *path, struct psi_line out[2])
 	return true;
 }
 
-static const char *PSI_RES[3] = {"cpu", "memory", "io"};
+const char *const PSI_RESOURCES[3] = {"cpu", "memory", "io"}; /* the file names under /proc/pressure */
 
 void psi_system(struct psi *p)
 {
 	memset(p, 0, sizeof(*p));
 	for (int r = 0; r < 3; r++) {
 		char path[64];
-		snprintf(path, sizeof(path), "/proc/pressure/%s", PSI_RES[r]);
+		snprintf(path, sizeof(path), "/proc/pressure/%s", PSI_RESOURCES[r]);
 		psi_read_file(path, p->v[r]);
 	}
 }
@@ -122,7 +122,7 @@ bool psi_cgroup(int pid, struct psi *p)
 		return false; /* the root cgroup has no pressure files: the system's numbers say it all */
 	bool any = false;
 	for (int r = 0; r < 3; r++) {
-		snprintf(path, sizeof(path), "%s%s/%s.pressure", mnt, cg, PSI_RES[r]);
+		snprintf(path, sizeof(path), "%s%s/%s.pressure", mnt, cg, PSI_RESOURCES[r]);
 		any |= psi_read_file(path, p->v[r]);
 	}
 	return any;

@@ -15,7 +15,8 @@ struct psi_line {
 	bool present;
 	uint64_t total_us;
 };
-/* resource: "cpu", "memory" or "io"; kind 0 = some, 1 = full. */
+/* v[resource][kind]: resource as in PSI_RESOURCES, kind 0 = some, 1 = full. */
+extern const char *const PSI_RESOURCES[3];
 struct psi {
 	struct psi_line v[3][2];
 };
