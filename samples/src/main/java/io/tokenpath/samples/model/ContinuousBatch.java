@@ -59,7 +59,7 @@ public final class ContinuousBatch implements AutoCloseable {
         config.setMaxSeqLength(totalLength);
         config.setK(SearchGenerator.TOP_K);
         config.setAlpha(SearchGenerator.ALPHA);
-        this.scheduler = new ContrastiveSeqBatchScheduler(predictor, config);
+        this.scheduler = new OwnedOffsetsScheduler(predictor, config);
         this.manager = model.newRequestManager();
     }
 

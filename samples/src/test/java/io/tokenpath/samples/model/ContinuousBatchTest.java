@@ -70,6 +70,59 @@ class ContinuousBatchTest {
         }
     }
 
+    /**
+     * Garbage collections between joins and steps change nothing. DJL's own offsets of a new sequence are a view of
+     * a closed array whose buffer a GC frees (see OwnedOffsetsScheduler); before the repair, these schedules failed
+     * ("max(): Expected reduction dim 2 to have non-zero size", "Wrong shapes", sequences of the wrong length).
+     */
+    @Test
+    void garbageCollectionsBetweenStepsChangeNoToken() throws Exception {
+        // Prompts of different lengths, so joins pad the batch or the newcomer, and leaves trim it.
+        List<String> prompts = List.of("abcdefg", "hello, batch", "xy", "a longer prompt", "mid size", "q");
+        int total = 20;
+        int[][] schedules = {{0, 0, 1, 3, 3, 6}, {0, 2, 2, 2, 5, 9}, {1, 1, 1, 1, 1, 1}, {0, 4, 7, 7, 8, 12}};
+        Map<Integer, long[]> alone = new HashMap<>();
+        for (int i = 0; i < prompts.size(); i++) {
+            alone.put(i, runner.generate(prompts.get(i), total - prompts.get(i).length(), SearchMode.CONTRASTIVE,
+                    TokenListener.NONE));
+        }
+        for (int[] joinAt : schedules) {
+            Map<Long, long[]> done = new HashMap<>();
+            try (ContinuousBatch batch = new ContinuousBatch(tiny, predictor, total, 64)) {
+                int next = 0;
+                for (int step = 0; next < joinAt.length || batch.size() > 0; step++) {
+                    while (next < joinAt.length && joinAt[next] <= step) {
+                        batch.join(next, ByteTokenizer.encode(prompts.get(next)));
+                        next++;
+                        collectGarbageAndReuseMemory();
+                    }
+                    if (batch.size() > 0) {
+                        done.putAll(batch.step());
+                        collectGarbageAndReuseMemory();
+                    }
+                }
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertArrayEquals(alone.get(i), done.get((long) i), "sequence " + i + " of schedule "
+                        + java.util.Arrays.toString(joinAt));
+            }
+        }
+    }
+
+    /** A full GC (its cleaners free unreachable direct buffers), then new direct buffers that may take their memory. */
+    private static void collectGarbageAndReuseMemory() throws InterruptedException {
+        System.gc();
+        Thread.sleep(2);
+        List<java.nio.ByteBuffer> reuse = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(8 * (1 + i % 4));
+            while (b.hasRemaining()) {
+                b.put((byte) 0x7f);
+            }
+            reuse.add(b);
+        }
+    }
+
     @Test
     void aBatchTakesOnlyItsTotalLengthAndOnlyDuringItsJoinSteps() throws Exception {
         try (ContinuousBatch batch = new ContinuousBatch(tiny, predictor, 12, 1)) {
