@@ -76,7 +76,7 @@ final class BatchTracker {
         long[] shape = DjlReflection.shape(inputIds);
         if (uids == null || shape == null || shape.length != 2 || shape[0] != uids.length) return; // not DJL's shapes
         String model = DjlReflection.modelName(scheduler);
-        String search = RequestLabels.searchName(scheduler.getClass().getSimpleName());
+        String search = RequestLabels.searchName(scheduler.getClass());
         RequestContext ctx = RequestContext.current();
         // The context a queue take adopted belonged to this join; the next join takes its own.
         Handoff.requestFinished();

@@ -48,4 +48,16 @@ final class RequestLabels {
         if (n.startsWith("contrastive")) return "contrastive";
         return "custom";
     }
+
+    /**
+     * The search label of a scheduler class: its own name, or the nearest superclass's that names a search, so an
+     * application's subclass of {@code ContrastiveSeqBatchScheduler} is still counted as contrastive search.
+     */
+    static String searchName(Class<?> scheduler) {
+        for (Class<?> c = scheduler; c != null && c != Object.class; c = c.getSuperclass()) {
+            String s = searchName(c.getSimpleName());
+            if (!"custom".equals(s)) return s;
+        }
+        return "custom";
+    }
 }
