@@ -119,18 +119,18 @@ class ContinuousBatchingIT {
             client = Json.parseObject(Files.readString(json));
             m = PrometheusText.parse(s.metrics());
         }
-        assertEquals(requests, number(client, "completed"));
+        assertEquals(requests, SampleService.number(client, "completed"));
         assertEquals(requests, m.sum("gen_ai_server_time_to_first_token_seconds_count"));
         assertEquals(requests, m.sum("tokenpath_request_queue_time_seconds_count"), "every request came through HTTP");
         for (String c : List.of("alice", "bob")) {
             for (String type : List.of("input", "output")) {
-                assertEquals(number(client, "per_client", c, type + "_tokens"), m.sum("tokenpath_tokens_total",
+                assertEquals(SampleService.number(client, "per_client", c, type + "_tokens"), m.sum("tokenpath_tokens_total",
                         l -> c.equals(l.get("tokenpath_client")) && type.equals(l.get("gen_ai_token_type"))), c + " " + type);
             }
             assertEquals(requests / 2, m.sum("gen_ai_server_time_to_first_token_seconds_count", l -> c.equals(l.get("tokenpath_client"))));
         }
         double output = m.sum("tokenpath_tokens_total", l -> "output".equals(l.get("gen_ai_token_type")));
-        assertEquals(number(client, "total_output_tokens"), output);
+        assertEquals(SampleService.number(client, "total_output_tokens"), output);
         // Every row of every step is one generated token.
         assertEquals(output, m.sum("tokenpath_batch_size_sum"), "batch sizes add up to the tokens generated");
         assertTrue(m.buckets("tokenpath_batch_size").get(1.0) < m.sum("tokenpath_batch_size_count"),
@@ -140,13 +140,7 @@ class ContinuousBatchingIT {
         assertEquals(0, m.sum("tokenpath_requests_waiting"));
         // The agent's first token is the step that made it; the client sees it only when the request completes.
         double agentTtft = m.sum("gen_ai_server_time_to_first_token_seconds_sum") / requests * 1000;
-        assertTrue(agentTtft <= number(client, "ttft_ms", "mean") + 1, "agent TTFT mean " + agentTtft + " ms > client's");
+        assertTrue(agentTtft <= SampleService.number(client, "ttft_ms", "mean") + 1, "agent TTFT mean " + agentTtft + " ms > client's");
         assertEquals(0, m.sum("tokenpath_agent_instrumentation_errors_total"));
-    }
-
-    private static double number(Map<String, Object> json, String... path) {
-        Object v = json;
-        for (String p : path) v = ((Map<?, ?>) v).get(p);
-        return ((Number) v).doubleValue();
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -98,6 +99,14 @@ final class SampleService implements AutoCloseable {
         assertTrue(p.waitFor(300, TimeUnit.SECONDS), "load generator timed out");
         assertEquals(0, p.exitValue(), "load generator failed:\n" + out);
         return json;
+    }
+
+    /** A number in the load generator's JSON report, by its path of keys ("per_client", "alice", "output_tokens"). */
+    static double number(Map<String, Object> report, String... path) {
+        Object v = report;
+        for (String p : path) v = ((Map<?, ?>) v).get(p);
+        assertNotNull(v, "no " + String.join(".", path) + " in the load report");
+        return ((Number) v).doubleValue();
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.tokenpath.agent.impl.instrument.Instrumenter;
 import io.tokenpath.agent.impl.metrics.Buckets;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
 import io.tokenpath.agent.impl.metrics.MetricsExport;
+import io.tokenpath.agent.impl.metrics.OtlpSettings;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 import io.tokenpath.agent.impl.tap.ActivationTap;
 import io.tokenpath.agent.impl.tap.CaptureMetrics;
@@ -77,7 +78,9 @@ public final class AgentMain {
         MetricsExport ex = export;
         String host = cfg.get("metrics.host");
         log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
-                + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not exported")
+                + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not scraped")
+                + (ex.otlp() == null ? "" : ", pushed over OTLP to " + ex.otlp().endpoint() + " every "
+                        + ex.otlp().interval().toMillis() / 1000.0 + " s")
                 + "; woven so far: " + instrumenter.transformed().size() + " classes; start-up "
                 + ms(System.nanoTime() - t0) + " ms (weaving " + ms(tWoven - t0) + " alongside metrics "
                 + telemetryMillis + ", then " + ms(System.nanoTime() - tReady) + " for hooks and capture)");
@@ -92,14 +95,15 @@ public final class AgentMain {
         int port = cfg.integer("metrics.port", 0, 65535);
         MetricsExport ex;
         HelperMetrics helperMetrics = new HelperMetrics();
+        boolean exponential = cfg.flag("histogram.exponential");
+        io.opentelemetry.sdk.resources.Resource resource = MetricsExport.resource(cfg.get("service.name"), System.getenv());
+        OtlpSettings otlp = otlpSettings(cfg);
         try {
-            ex = new MetricsExport(host, port, cfg.flag("histogram.exponential"),
-                    MetricsExport.resource(cfg.get("service.name"), System.getenv()), java.util.List.of(helperMetrics));
+            ex = new MetricsExport(host, port, exponential, resource, java.util.List.of(helperMetrics), otlp);
         } catch (RuntimeException e) {
             log.info("metrics.port: cannot serve Prometheus on " + host + ":" + port + " (" + rootMessage(e)
-                    + "); metrics are recorded but not exported");
-            ex = new MetricsExport(host, 0, false, MetricsExport.resource(cfg.get("service.name"), System.getenv()),
-                    java.util.List.of(helperMetrics));
+                    + "); metrics are recorded but not " + (otlp == null ? "exported" : "scraped (the OTLP push runs)"));
+            ex = new MetricsExport(host, 0, exponential, resource, java.util.List.of(helperMetrics), otlp);
         }
         export = ex;
         Meter meter = ex.provider().get("io.tokenpath.agent");
@@ -117,6 +121,16 @@ public final class AgentMain {
         tracker.setApi(new ManualApi(tracker, t, clients, log));
         telemetryMillis = ms(System.nanoTime() - t0);
         return tracker;
+    }
+
+    /** The OTLP push from otlp.* keys or the standard OTEL_* variables; a bad value disables only the push. */
+    private static OtlpSettings otlpSettings(AgentConfig cfg) {
+        try {
+            return OtlpSettings.resolve(cfg.explicit("otlp."), System.getenv());
+        } catch (IllegalArgumentException e) {
+            cfg.problems().add(new AgentConfig.Problem("otlp", e.getMessage() + "; the OTLP push is off"));
+            return null;
+        }
     }
 
     /** Kernel and GPU metrics: a bad helper.mode disables only them. */

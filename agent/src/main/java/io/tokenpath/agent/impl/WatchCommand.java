@@ -61,9 +61,16 @@ final class WatchCommand {
         AgentLog log = new AgentLog(null);
         HelperMetrics metrics = new HelperMetrics();
         MetricsExport export;
+        io.tokenpath.agent.impl.metrics.OtlpSettings otlp;
+        try {
+            otlp = io.tokenpath.agent.impl.metrics.OtlpSettings.resolve(java.util.Map.of(), System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("[tokenpath] watch: " + e.getMessage());
+            return 64;
+        }
         try {
             export = new MetricsExport(host, port, false, MetricsExport.resource(service != null ? service : "watch-" + comm(pid),
-                    System.getenv()), List.of(metrics));
+                    System.getenv()), List.of(metrics), otlp);
         } catch (RuntimeException e) {
             System.err.println("[tokenpath] watch: cannot serve Prometheus on " + host + ":" + port + " (" + e.getMessage() + ")");
             return 73;

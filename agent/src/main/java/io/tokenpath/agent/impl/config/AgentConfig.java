@@ -30,6 +30,12 @@ public final class AgentConfig {
         k.put("config", new String[] {"", "a properties file with more keys (lowest precedence)"});
         k.put("metrics.host", new String[] {"0.0.0.0", "bind address of the Prometheus endpoint"});
         k.put("metrics.port", new String[] {"9464", "port of the Prometheus endpoint (/metrics); 0 disables it"});
+        k.put("otlp.endpoint", new String[] {"", "OTLP/HTTP metrics URL to push to as well (e.g. http://collector:4318/v1/metrics); else OTEL_EXPORTER_OTLP_METRICS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/metrics; empty: no push"});
+        k.put("otlp.interval", new String[] {"60", "seconds between two OTLP pushes (else OTEL_METRIC_EXPORT_INTERVAL, in ms)"});
+        k.put("otlp.timeout", new String[] {"10", "seconds one OTLP push may take (else OTEL_EXPORTER_OTLP_TIMEOUT, in ms)"});
+        k.put("otlp.headers", new String[] {"", "extra OTLP request headers, name=value,... (else OTEL_EXPORTER_OTLP_HEADERS)"});
+        k.put("otlp.compression", new String[] {"gzip", "gzip or none"});
+        k.put("otlp.temporality", new String[] {"cumulative", "cumulative or delta (else OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE)"});
         k.put("service.name", new String[] {"", "service.name resource attribute (else OTEL_SERVICE_NAME, else the main class)"});
         k.put("provider.name", new String[] {"djl", "gen_ai.provider.name attribute"});
         k.put("client.header", new String[] {"X-Client-Id", "HTTP request header naming the client"});
@@ -162,6 +168,16 @@ public final class AgentConfig {
 
     public String get(String key) {
         return values.get(key);
+    }
+
+    /**
+     * The values of the keys that start with {@code prefix} and were set (agent arguments, system property,
+     * environment or file), without their defaults: for keys whose fallback is a standard variable, not a default.
+     */
+    public Map<String, String> explicit(String prefix) {
+        Map<String, String> m = new LinkedHashMap<>();
+        sources.keySet().forEach(k -> { if (k.startsWith(prefix)) m.put(k, values.get(k)); });
+        return m;
     }
 
     /** All {@code capture.*} keys without the prefix. */

@@ -2,48 +2,88 @@ package io.tokenpath.agent.impl.metrics;
 
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.AttributesBuilder;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServer;
 import io.opentelemetry.exporter.prometheus.PrometheusHttpServerBuilder;
 import io.opentelemetry.sdk.metrics.Aggregation;
 import io.opentelemetry.sdk.metrics.InstrumentType;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.DefaultAggregationSelector;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 
 import java.util.Map;
 
 /**
- * One SdkMeterProvider and its Prometheus endpoint. Resource attributes come from {@code service.name} /
- * {@code OTEL_SERVICE_NAME} and {@code OTEL_RESOURCE_ATTRIBUTES} (the standard variables), so the same service
- * looks the same whether scraped or pushed.
+ * One SdkMeterProvider, its Prometheus endpoint and, when configured, an OTLP/HTTP push (to an OpenTelemetry
+ * Collector). Resource attributes come from {@code service.name} / {@code OTEL_SERVICE_NAME} and
+ * {@code OTEL_RESOURCE_ATTRIBUTES} (the standard variables), so the same service looks the same whether scraped or
+ * pushed.
  */
 public final class MetricsExport implements AutoCloseable {
     private final SdkMeterProvider provider;
     private final PrometheusHttpServer server;
     private final int port;
+    private final OtlpSettings otlp;
 
     public MetricsExport(String host, int port, boolean exponential, Resource resource) {
-        this(host, port, exponential, resource, java.util.List.of());
+        this(host, port, exponential, resource, java.util.List.of(), null);
     }
 
-    /** {@code producers}: pre-aggregated data (the helper's histograms) exported beside the SDK's instruments. */
+    /**
+     * {@code producers}: pre-aggregated data (the helper's histograms) exported beside the SDK's instruments;
+     * {@code otlp}: where to push as well, or null.
+     */
     public MetricsExport(String host, int port, boolean exponential, Resource resource,
-            java.util.List<io.opentelemetry.sdk.metrics.export.MetricProducer> producers) {
+            java.util.List<io.opentelemetry.sdk.metrics.export.MetricProducer> producers, OtlpSettings otlp) {
         this.port = port;
+        this.otlp = otlp;
         var b = SdkMeterProvider.builder().setResource(resource);
         producers.forEach(b::registerMetricProducer);
+        DefaultAggregationSelector aggregation = exponential
+                ? DefaultAggregationSelector.getDefault().with(InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram())
+                : DefaultAggregationSelector.getDefault();
         if (port > 0) {
             PrometheusHttpServerBuilder pb = PrometheusHttpServer.builder().setHost(host).setPort(port);
-            if (exponential) {
-                pb.setDefaultAggregationSelector(DefaultAggregationSelector.getDefault()
-                        .with(InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram()));
-            }
+            if (exponential) pb.setDefaultAggregationSelector(aggregation);
             server = pb.build();
             b.registerMetricReader(server);
         } else {
             server = null;
         }
+        java.util.concurrent.atomic.AtomicReference<SdkMeterProvider> self = new java.util.concurrent.atomic.AtomicReference<>();
+        if (otlp != null) b.registerMetricReader(otlpReader(otlp, aggregation, self));
         provider = b.build();
+        self.set(provider);
+    }
+
+    /**
+     * The push, whose exporter reports its own health (points exported, failures by error type, push duration) on
+     * this provider: a Collector that is down shows on /metrics, not only in a log line.
+     */
+    private static PeriodicMetricReader otlpReader(OtlpSettings s, DefaultAggregationSelector aggregation,
+            java.util.concurrent.atomic.AtomicReference<SdkMeterProvider> self) {
+        OtlpHttpMetricExporterBuilder e = OtlpHttpMetricExporter.builder()
+                .setEndpoint(s.endpoint())
+                .setTimeout(s.timeout())
+                .setCompression(s.compression())
+                .setDefaultAggregationSelector(aggregation)
+                .setAggregationTemporalitySelector(s.delta()
+                        ? AggregationTemporalitySelector.deltaPreferred() : AggregationTemporalitySelector.alwaysCumulative());
+        s.headers().forEach(e::addHeader);
+        e.setInternalTelemetryVersion(io.opentelemetry.sdk.common.InternalTelemetryVersion.LATEST);
+        e.setMeterProvider(() -> {
+            SdkMeterProvider p = self.get();
+            return p != null ? p : io.opentelemetry.api.metrics.MeterProvider.noop();
+        });
+        return PeriodicMetricReader.builder(e.build()).setInterval(s.interval()).build();
+    }
+
+    /** The OTLP push, or null when there is none. */
+    public OtlpSettings otlp() {
+        return otlp;
     }
 
     public SdkMeterProvider provider() {
