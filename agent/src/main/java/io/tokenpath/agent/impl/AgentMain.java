@@ -3,7 +3,7 @@ package io.tokenpath.agent.impl;
 import io.opentelemetry.api.metrics.Meter;
 import io.tokenpath.agent.bootstrap.Bridge;
 import io.tokenpath.agent.impl.config.AgentConfig;
-import io.tokenpath.agent.impl.djl.HttpAttribution;
+import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.djl.RequestTracker;
 import io.tokenpath.agent.impl.helper.HelperMetrics;
 import io.tokenpath.agent.impl.helper.HelperStarter;
@@ -115,7 +115,8 @@ public final class AgentMain {
         ActivationTap t = new ActivationTap(log);
         AgentMain.tap = t;
         CaptureMetrics.register(meter, t);
-        RequestTracker tracker = new RequestTracker(metrics, new HttpAttribution(cfg.get("client.header"), clients),
+        RequestTracker tracker = new RequestTracker(metrics,
+                new ClientAttribution(cfg.get("client.header"), cfg.get("client.baggage"), clients),
                 cfg.get("provider.name"), log, t);
         TokenMetrics.waitingGauge(meter, tracker::waiting);
         tracker.setApi(new ManualApi(tracker, t, clients, log));

@@ -39,13 +39,14 @@ public final class AgentConfig {
         k.put("service.name", new String[] {"", "service.name resource attribute (else OTEL_SERVICE_NAME, else the main class)"});
         k.put("provider.name", new String[] {"djl", "gen_ai.provider.name attribute"});
         k.put("client.header", new String[] {"X-Client-Id", "HTTP request header naming the client"});
+        k.put("client.baggage", new String[] {"client.id", "W3C/OpenTelemetry baggage entry naming the client when the header is absent (the request's baggage header, else the application's OpenTelemetry baggage); empty: not read"});
         k.put("client.max", new String[] {"50", "distinct client labels kept; later clients are reported as 'other'"});
         k.put("histogram.exponential", new String[] {"false", "true: base-2 exponential (native) histograms instead of buckets"});
         k.put("buckets.ttft", new String[] {"", "comma-separated bucket bounds in seconds for time to first token"});
         k.put("buckets.itl", new String[] {"", "bounds for inter-token latency and time per output token"});
         k.put("buckets.request", new String[] {"", "bounds for request duration, queue, prefill and decode time"});
         k.put("instrument.djl", new String[] {"true", "weave DJL TextGenerator / StepGeneration / Predictor"});
-        k.put("instrument.http", new String[] {"true", "read client identity and arrival time on the JDK HTTP server"});
+        k.put("instrument.http", new String[] {"true", "read client identity and arrival time on the JDK HTTP server and servlet containers (javax and jakarta)"});
         k.put("instrument.executors", new String[] {"true", "carry request context through ThreadPoolExecutor and blocking-queue hand-offs"});
         k.put("instrument.blocks", new String[] {"true", "weave AbstractBaseBlock.forward for the activation tap (idle unless a capture runs)"});
         k.put("pointcut.request", new String[] {"", "Class#method of a custom generation loop's per-request method"});

@@ -3,7 +3,7 @@ package io.tokenpath.agent.impl.djl;
 import io.opentelemetry.api.common.Attributes;
 import io.tokenpath.agent.bootstrap.Handoff;
 import io.tokenpath.agent.bootstrap.RequestContext;
-import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 
 import java.util.ArrayList;
@@ -43,9 +43,12 @@ final class BatchTracker {
     private final Map<Object, Batch> batches = Collections.synchronizedMap(new WeakHashMap<>());
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
-    BatchTracker(TokenMetrics metrics, RequestLabels.Cache labels) {
+    private final ClientAttribution attribution;
+
+    BatchTracker(TokenMetrics metrics, RequestLabels.Cache labels, ClientAttribution attribution) {
         this.m = metrics;
         this.labels = labels;
+        this.attribution = attribution;
     }
 
     /** True while this thread is inside a scheduler's addRequest or incrementForward. */
@@ -81,7 +84,7 @@ final class BatchTracker {
         // The context a queue take adopted belonged to this join; the next join takes its own.
         Handoff.requestFinished();
         RequestLabels l = labels.get(model == null || model.isBlank() ? "unknown" : model,
-                ctx == null ? "text_completion" : ctx.operation, ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
+                ctx == null ? "text_completion" : ctx.operation, attribution.client(ctx), search);
         long origin = ctx == null ? start : Math.min(ctx.arrivalNanos, start);
         if (error != null) {
             // The rows never joined: each is a request that failed before its first token.

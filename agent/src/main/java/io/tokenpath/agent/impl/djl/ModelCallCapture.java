@@ -1,7 +1,7 @@
 package io.tokenpath.agent.impl.djl;
 
 import io.tokenpath.agent.bootstrap.RequestContext;
-import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.tap.ActivationTap;
 import io.tokenpath.capture.util.Json;
 
@@ -32,10 +32,12 @@ final class ModelCallCapture {
     private final ActivationTap tap;
     private final LongSupplier ids;
     private final ThreadLocal<Call> current = new ThreadLocal<>();
+    private final ClientAttribution attribution;
 
-    ModelCallCapture(ActivationTap tap, LongSupplier ids) {
+    ModelCallCapture(ActivationTap tap, LongSupplier ids, ClientAttribution attribution) {
         this.tap = tap;
         this.ids = ids;
+        this.attribution = attribution;
     }
 
     /** A model call starts with no generation current on this thread. */
@@ -49,10 +51,9 @@ final class ModelCallCapture {
         c = new Call(id, tap.sampling().requestSelected(id));
         current.set(c);
         if (c.captured) {
-            RequestContext ctx = RequestContext.current();
             String model = DjlReflection.modelName(predictor);
             tap.onRequestEvent(Json.map("event", "start", "request_id", id, "model", model == null ? "unknown" : model,
-                    "client", ctx == null ? ClientLabels.UNKNOWN : ctx.client, "search", "predict", "input_tokens", 0L));
+                    "client", attribution.client(RequestContext.current()), "search", "predict", "input_tokens", 0L));
         }
     }
 

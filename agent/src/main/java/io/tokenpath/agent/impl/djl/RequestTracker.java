@@ -4,7 +4,7 @@ import io.opentelemetry.api.common.Attributes;
 import io.tokenpath.agent.bootstrap.Hooks;
 import io.tokenpath.agent.bootstrap.RequestContext;
 import io.tokenpath.agent.impl.AgentLog;
-import io.tokenpath.agent.impl.metrics.ClientLabels;
+import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.metrics.TokenMetrics;
 
 /**
@@ -24,24 +24,23 @@ public final class RequestTracker implements Hooks {
     private final java.util.concurrent.atomic.AtomicLong executorWaiting = new java.util.concurrent.atomic.AtomicLong();
     private final ThreadLocal<long[]> innerModelNanos = ThreadLocal.withInitial(() -> new long[1]);
 
-    private final java.util.function.Function<Object, RequestContext> http;
+    private final ClientAttribution attribution;
     private final io.tokenpath.agent.impl.tap.ActivationTap tap;
     private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
     private final ModelCallCapture calls;
 
-    public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
-            String provider, AgentLog log) {
-        this(metrics, http, provider, log, null);
+    public RequestTracker(TokenMetrics metrics, ClientAttribution attribution, String provider, AgentLog log) {
+        this(metrics, attribution, provider, log, null);
     }
 
-    public RequestTracker(TokenMetrics metrics, java.util.function.Function<Object, RequestContext> http,
-            String provider, AgentLog log, io.tokenpath.agent.impl.tap.ActivationTap tap) {
+    public RequestTracker(TokenMetrics metrics, ClientAttribution attribution, String provider, AgentLog log,
+            io.tokenpath.agent.impl.tap.ActivationTap tap) {
         this.m = metrics;
-        this.http = http;
+        this.attribution = attribution;
         this.tap = tap;
-        this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet);
+        this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet, attribution);
         this.labels = new RequestLabels.Cache(provider);
-        this.batches = new BatchTracker(metrics, labels);
+        this.batches = new BatchTracker(metrics, labels, attribution);
         this.log = log;
     }
 
@@ -92,7 +91,7 @@ public final class RequestTracker implements Hooks {
             long length = shape == null || shape.length == 0 ? 0 : shape[shape.length - 1];
             String search = RequestLabels.searchName(method);
             RequestLabels l = labels.get(modelLabel != null ? modelLabel : modelName(generator), ctx == null ? "text_completion" : ctx.operation,
-                    ctx == null ? ClientLabels.UNKNOWN : ctx.client, search);
+                    attribution.client(ctx), search);
             long origin = ctx == null ? now : Math.min(ctx.arrivalNanos, now);
             // Measured on DJL 0.35.1: beam search takes its first token from the prefill call (no step call);
             // greedy and contrastive call their step function once per token, the first included.
@@ -330,7 +329,7 @@ public final class RequestTracker implements Hooks {
     @Override
     public RequestContext httpRequest(Object exchange) {
         try {
-            return http.apply(exchange);
+            return attribution.httpRequest(exchange);
         } catch (Throwable e) {
             failed("httpRequest", e);
             return null;

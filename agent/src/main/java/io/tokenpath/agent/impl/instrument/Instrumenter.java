@@ -90,8 +90,15 @@ public final class Instrumenter {
             // again per filter: the advice keeps the outermost). One JDK class instead of matching every loaded
             // class against HttpHandler, which costs type resolution for each class the application loads.
             b = b.type(named("com.sun.net.httpserver.Filter$Chain"))
-                    .transform(visit(mapping, HttpExchangeAdvice.class, locator, handler,
-                            named("doFilter").and(takesArguments(1))));
+                    .transform(visit(mapping, HttpRequestAdvice.class, locator, handler,
+                            named("doFilter").and(takesArguments(1))))
+                    // Servlet containers: the public service(ServletRequest, ServletResponse) of HttpServlet itself,
+                    // which every HttpServlet subclass inherits (frameworks override the protected overload and
+                    // doGet/doPost, which it calls). By name again: no hierarchy matching over the app's classes.
+                    .type(namedOneOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet"))
+                    .transform(visit(mapping, HttpRequestAdvice.class, locator, handler,
+                            named("service").and(takesArguments(2)).and(isPublic())
+                                    .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")))));
         }
         if (plan.executors()) {
             b = b.type(named("java.util.concurrent.ThreadPoolExecutor"))

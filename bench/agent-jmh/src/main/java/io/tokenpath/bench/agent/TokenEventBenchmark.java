@@ -26,7 +26,9 @@ public class TokenEventBenchmark {
     static RequestTracker newTracker() {
         SdkMeterProvider provider = SdkMeterProvider.builder().registerMetricReader(InMemoryMetricReader.create()).build();
         TokenMetrics m = new TokenMetrics(provider.get("bench"), Buckets.TTFT, Buckets.ITL, Buckets.REQUEST);
-        return new RequestTracker(m, x -> null, "djl", new AgentLog(null));
+        return new RequestTracker(m,
+                new io.tokenpath.agent.impl.attribution.ClientAttribution("X-Client-Id", "", new io.tokenpath.agent.impl.metrics.ClientLabels(50)),
+                "djl", new AgentLog(null));
     }
 
     /** A request is running on this thread: each call is one decode step of it. */
