@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * timeline, the client it names and a capture started and stopped at run time, all from the application's code.
  */
 class PublicApiIT {
-    private static final Path API_JAR = Path.of("..", "api", "target", "tokenpath-api-0.1.0-SNAPSHOT.jar");
+    static final Path API_JAR = Path.of("..", "api", "target", "tokenpath-api-0.1.0-SNAPSHOT.jar");
 
     private static final String APP = String.join("\n",
             "import io.tokenpath.api.Tokenpath;",

@@ -14,7 +14,18 @@ import java.util.WeakHashMap;
  * the queue by another route (remove, drainTo, clear) is forgotten when it is collected.
  */
 public final class Handoff {
-    private static final Map<Object, RequestContext> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
+    /** A queued element's request, and whether it counts as a waiting request (see {@link #enqueuing}). */
+    private static final class Pending {
+        final RequestContext ctx;
+        final boolean waiting;
+
+        Pending(RequestContext ctx, boolean waiting) {
+            this.ctx = ctx;
+            this.waiting = waiting;
+        }
+    }
+
+    private static final Map<Object, Pending> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
     private static final ThreadLocal<RequestContext> ADOPTED = new ThreadLocal<>();
     private static volatile int pending;
 
@@ -24,12 +35,16 @@ public final class Handoff {
      * Before an offer/put/add: remember the current request's context for this element. Registered before the
      * element is in the queue, because a waiting consumer can take it out before the offer even returns.
      *
+     * <p>Only an element queued by a thread that did not itself take the request from a queue is a waiting
+     * request: what a worker queues while serving a request it took (its tokens, events or streamed chunks for the
+     * HTTP thread) carries the context along but is a result, not a request waiting for a worker.
+     *
      * @return true if registered (the caller must {@link #cancel} it if the element does not go in)
      */
     public static boolean enqueuing(Object element) {
         RequestContext ctx = RequestContext.current();
         if (ctx == null || element == null || element instanceof ContextTask) return false;
-        PENDING.put(element, ctx);
+        PENDING.put(element, new Pending(ctx, ADOPTED.get() != ctx));
         pending = PENDING.size();
         return true;
     }
@@ -43,11 +58,11 @@ public final class Handoff {
     /** After take/poll returned {@code element}: adopt its context on this thread (until the request finishes). */
     public static void dequeued(Object element) {
         if (element == null || pending == 0) return;
-        RequestContext ctx = PENDING.remove(element);
+        Pending p = PENDING.remove(element);
         pending = PENDING.size();
-        if (ctx == null) return;
-        RequestContext.swap(ctx);
-        ADOPTED.set(ctx);
+        if (p == null) return;
+        RequestContext.swap(p.ctx);
+        ADOPTED.set(p.ctx);
     }
 
     /** The generation on this thread finished: drop a context adopted from a queue. */
@@ -59,8 +74,13 @@ public final class Handoff {
         }
     }
 
-    /** Elements queued from a request and not taken out yet: the waiting requests. */
+    /** Requests queued from the thread that received them and not taken out yet: the waiting requests. */
     public static int pending() {
-        return PENDING.size();
+        if (pending == 0) return 0;
+        int n = 0;
+        synchronized (PENDING) {
+            for (Pending p : PENDING.values()) if (p.waiting) n++;
+        }
+        return n;
     }
 }

@@ -34,6 +34,13 @@ public interface Hooks {
     /** That task was refused by the executor (a full queue): it never waits. */
     void taskRejected(RequestContext ctx);
 
+    /**
+     * A streamed response was created on this thread: DJL's {@code ChunkedBytesSupplier} or
+     * {@code PublisherBytesSupplier}, what DJL Serving hands to its HTTP layer, whatever engine generates.
+     */
+    void streamCreated(Object stream);
+    /** A chunk was appended to {@code stream} ({@code last}: its final chunk). */
+    void streamChunk(Object stream, boolean last);
     /** A DJL model finished loading ({@code model}: the Model; {@code nanos}: how long; {@code error}: null on success). */
     void modelLoaded(Object model, long nanos, Throwable error);
 

@@ -20,6 +20,8 @@ public final class NoopHooks implements Hooks {
     @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) {}
     @Override public void batchLeave(Object seqBatcher, Object finished) {}
     @Override public void blockOutput(Object block, Object output) {}
+    @Override public void streamCreated(Object stream) {}
+    @Override public void streamChunk(Object stream, boolean last) {}
     @Override public void modelLoaded(Object model, long nanos, Throwable error) {}
     @Override public boolean api(String method, Object[] args) { return false; }
     @Override public void adviceFailed(Throwable t) {}

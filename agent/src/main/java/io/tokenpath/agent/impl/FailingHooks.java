@@ -34,6 +34,8 @@ final class FailingHooks implements Hooks {
     @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) { throw injected("batchStep"); }
     @Override public void batchLeave(Object seqBatcher, Object finished) { throw injected("batchLeave"); }
     @Override public void blockOutput(Object block, Object output) { throw injected("blockOutput"); }
+    @Override public void streamCreated(Object stream) { throw injected("streamCreated"); }
+    @Override public void streamChunk(Object stream, boolean last) { throw injected("streamChunk"); }
     @Override public void modelLoaded(Object model, long nanos, Throwable error) { throw injected("modelLoaded"); }
     @Override public boolean api(String method, Object[] args) { throw injected("api"); }
     @Override public void adviceFailed(Throwable t) { counting.adviceFailed(t); }

@@ -28,6 +28,7 @@ public final class RequestTracker implements Hooks {
     private final io.tokenpath.agent.impl.tap.ActivationTap tap;
     private final java.util.concurrent.atomic.AtomicLong requestSeq = new java.util.concurrent.atomic.AtomicLong();
     private final ModelCallCapture calls;
+    private final StreamTracker streams;
 
     public RequestTracker(TokenMetrics metrics, ClientAttribution attribution, String provider, AgentLog log) {
         this(metrics, attribution, provider, log, null);
@@ -41,6 +42,7 @@ public final class RequestTracker implements Hooks {
         this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet, attribution);
         this.labels = new RequestLabels.Cache(provider);
         this.batches = new BatchTracker(metrics, labels, attribution);
+        this.streams = new StreamTracker(metrics, attribution, provider);
         this.log = log;
     }
 
@@ -234,6 +236,24 @@ public final class RequestTracker implements Hooks {
             }
         }
         return System.nanoTime();
+    }
+
+    @Override
+    public void streamCreated(Object stream) {
+        try {
+            streams.created(stream);
+        } catch (Throwable e) {
+            failed("streamCreated", e);
+        }
+    }
+
+    @Override
+    public void streamChunk(Object stream, boolean last) {
+        try {
+            streams.chunk(stream, last);
+        } catch (Throwable e) {
+            failed("streamChunk", e);
+        }
     }
 
     @Override

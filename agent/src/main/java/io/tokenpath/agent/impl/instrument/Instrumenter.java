@@ -74,6 +74,15 @@ public final class Instrumenter {
                     .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
                     .type(named("ai.djl.inference.Predictor"))
                     .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")))
+                    // Streamed responses: ChunkedBytesSupplier's byte[] overload delegates to the BytesSupplier one,
+                    // so only that one is woven; PublisherBytesSupplier has the byte[] one alone.
+                    .type(namedOneOf("ai.djl.inference.streaming.ChunkedBytesSupplier",
+                            "ai.djl.inference.streaming.PublisherBytesSupplier"))
+                    .transform(visit(mapping, StreamCreatedAdvice.class, locator, handler, isConstructor().and(takesArguments(0))))
+                    .transform(visit(mapping, StreamChunkAdvice.class, locator, handler, named("appendContent")
+                            .and(takesArguments(2)).and(takesArgument(1, boolean.class))
+                            .and(takesArgument(0, named("ai.djl.ndarray.BytesSupplier"))
+                                    .or(isDeclaredBy(named("ai.djl.inference.streaming.PublisherBytesSupplier"))))))
                     // Each engine's Model class, by name (no type matching over every loaded class).
                     .type(namedOneOf("ai.djl.pytorch.engine.PtModel", "ai.djl.mxnet.engine.MxModel",
                             "ai.djl.onnxruntime.engine.OrtModel", "ai.djl.tensorflow.engine.TfModel"))

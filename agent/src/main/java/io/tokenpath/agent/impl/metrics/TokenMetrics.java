@@ -43,6 +43,10 @@ public final class TokenMetrics {
     public final LongCounter requests;
     public final LongUpDownCounter requestsRunning;
     public final LongCounter instrumentationErrors;
+    public final DoubleHistogram streamTimeToFirstChunk;
+    public final DoubleHistogram streamChunkGap;
+    public final DoubleHistogram streamDuration;
+    public final LongCounter streamChunks;
 
     public TokenMetrics(Meter meter, List<Double> ttft, List<Double> itl, List<Double> request) {
         timeToFirstToken = meter.histogramBuilder("gen_ai.server.time_to_first_token").setUnit("s")
@@ -83,6 +87,17 @@ public final class TokenMetrics {
                 .setDescription("Generation requests executing now").build();
         instrumentationErrors = meter.counterBuilder("tokenpath.agent.instrumentation.errors").setUnit("{error}")
                 .setDescription("Failures inside the agent's hooks, suppressed so the application never sees them").build();
+        streamTimeToFirstChunk = meter.histogramBuilder("tokenpath.stream.time_to_first_chunk").setUnit("s")
+                .setDescription("Streamed responses (DJL ChunkedBytesSupplier / PublisherBytesSupplier): request arrival, or the stream's creation, to its first chunk")
+                .setExplicitBucketBoundariesAdvice(ttft).build();
+        streamChunkGap = meter.histogramBuilder("tokenpath.stream.chunk_gap").setUnit("s")
+                .setDescription("Every gap between consecutive chunks of a streamed response")
+                .setExplicitBucketBoundariesAdvice(itl).build();
+        streamDuration = meter.histogramBuilder("tokenpath.stream.duration").setUnit("s")
+                .setDescription("Request arrival, or the stream's creation, to the last chunk of a streamed response")
+                .setExplicitBucketBoundariesAdvice(request).build();
+        streamChunks = meter.counterBuilder("tokenpath.stream.chunks").setUnit("{chunk}")
+                .setDescription("Chunks appended to streamed responses").build();
     }
 
     /** Requests queued (to an executor or a blocking queue) from a request thread and not started yet. */
