@@ -41,16 +41,14 @@ public final class Instrumenter {
         MethodDescription suppressed = new MethodDescription.ForLoadedMethod(Bridge.class.getMethod("suppressed", Throwable.class));
         Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(suppressed));
 
-        // Type validation re-checks what Byte Buddy generates; advice inlining generates nothing to check, and
-        // skipping it is a measurable part of start-up.
-        AgentBuilder b = new AgentBuilder.Default(new net.bytebuddy.ByteBuddy()
-                        .with(net.bytebuddy.dynamic.scaffold.TypeValidation.DISABLED))
+        // Retransformation, no initialization strategy, no type validation: see LeanAgentBuilder.
+        AgentBuilder b = LeanAgentBuilder.create()
                 .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
                 .ignore(ignored(), is(agentLoader))
                 .with(new Listener(log, transformed));
+        if (LeanAgentBuilder.fallback != null) {
+            log.info("Byte Buddy's AgentBuilder built the slow way (" + LeanAgentBuilder.fallback + "): start-up takes longer");
+        }
         if (plan.djl()) {
             b = b.type(named("ai.djl.modality.nlp.generate.TextGenerator"))
                     .transform(visit(mapping, GenerationAdvice.class, locator, handler,
