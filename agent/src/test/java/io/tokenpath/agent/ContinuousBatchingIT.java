@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -51,20 +50,9 @@ class ContinuousBatchingIT {
 
     @Test
     void everyStepsBatchSizeIsRecordedAsTheApplicationCountsIt() throws Exception {
-        Path dir = Files.createTempDirectory("tp-batch");
-        Path src = dir.resolve("BatchApp.java");
-        Files.writeString(src, APP);
-        int port = LateAttachIT.freePort();
-        List<String> cmd = new ArrayList<>(List.of(SampleService.javaBin(), "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath()
-                + "=metrics.host=127.0.0.1,metrics.port=" + port));
-        cmd.addAll(SampleService.DJL_FLAGS);
         String joins = Arrays.toString(JOIN_AFTER).replaceAll("[\\[\\] ]", "");
-        cmd.addAll(List.of("-cp", SampleService.SAMPLES_JAR.toAbsolutePath().toString(), src.toString(), String.valueOf(port),
-                joins, String.valueOf(PROMPT), String.valueOf(NEW_TOKENS)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        String out = SampleService.runApp("BatchApp", APP, "", SampleService.samplesClassPath(), joins,
+                String.valueOf(PROMPT), String.valueOf(NEW_TOKENS));
 
         List<Integer> sizes = out.lines().filter(l -> l.startsWith("SIZES ")).findFirst()
                 .map(l -> Arrays.stream(l.substring(7, l.length() - 1).split(", ")).map(Integer::valueOf).toList())

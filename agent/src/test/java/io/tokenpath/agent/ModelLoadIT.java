@@ -2,11 +2,6 @@ package io.tokenpath.agent;
 
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -31,18 +26,7 @@ class ModelLoadIT {
 
     @Test
     void loadingAModelIsTimed() throws Exception {
-        Path dir = Files.createTempDirectory("tp-load");
-        Path src = dir.resolve("LoadApp.java");
-        Files.writeString(src, APP);
-        int port = LateAttachIT.freePort();
-        List<String> cmd = new ArrayList<>(List.of(SampleService.javaBin(), "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath()
-                + "=metrics.host=127.0.0.1,metrics.port=" + port));
-        cmd.addAll(SampleService.DJL_FLAGS);
-        cmd.addAll(List.of("-cp", SampleService.SAMPLES_JAR.toAbsolutePath().toString(), src.toString(), String.valueOf(port)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        String out = SampleService.runApp("LoadApp", APP, "", SampleService.samplesClassPath());
         String line = out.lines().filter(l -> l.startsWith("tokenpath_model_load_duration_seconds_count")).findFirst()
                 .orElseThrow(() -> new AssertionError("no model load series:\n" + out));
         assertTrue(line.contains("gen_ai_request_model=\"linear-probe\"") && line.endsWith(" 1"), line);

@@ -101,6 +101,34 @@ final class SampleService implements AutoCloseable {
         return json;
     }
 
+    /**
+     * Runs a one-file Java application ({@code source}, whose public class is {@code className}) on a separate JVM
+     * with the built agent jar ({@code metrics.host=127.0.0.1,metrics.port=P} plus {@code agentArgs}), DJL's
+     * offline flags and {@code classPath}; the application gets the metrics port P as its first argument, then
+     * {@code args}. Returns everything it printed; fails the test unless it exits 0 within two minutes.
+     */
+    static String runApp(String className, String source, String agentArgs, String classPath, String... args) throws Exception {
+        Path dir = Files.createTempDirectory("tp-app");
+        Path src = dir.resolve(className + ".java");
+        Files.writeString(src, source);
+        int port = LateAttachIT.freePort();
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath()
+                + "=metrics.host=127.0.0.1,metrics.port=" + port + (agentArgs.isEmpty() ? "" : "," + agentArgs)));
+        cmd.addAll(DJL_FLAGS);
+        cmd.addAll(List.of("-cp", classPath, src.toString(), String.valueOf(port)));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), className + " did not end:\n" + out);
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /** The samples jar, absolute: DJL, PyTorch's natives and the sample model for a one-file application. */
+    static String samplesClassPath() {
+        return SAMPLES_JAR.toAbsolutePath().toString();
+    }
+
     /** A number in the load generator's JSON report, by its path of keys ("per_client", "alice", "output_tokens"). */
     static double number(Map<String, Object> report, String... path) {
         Object v = report;

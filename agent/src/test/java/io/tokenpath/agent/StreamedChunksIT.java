@@ -3,11 +3,6 @@ package io.tokenpath.agent;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -64,20 +59,8 @@ class StreamedChunksIT {
 
     @Test
     void everyStreamIsTimedForItsClientAndItsChunksAreNotWaitingRequests() throws Exception {
-        Path dir = Files.createTempDirectory("tp-stream");
-        Path src = dir.resolve("StreamApp.java");
-        Files.writeString(src, APP);
-        int port = LateAttachIT.freePort();
-        List<String> cmd = new ArrayList<>(List.of(SampleService.javaBin(), "-javaagent:" + AgentJarIT.agentJar().toAbsolutePath()
-                + "=metrics.host=127.0.0.1,helper.mode=off,metrics.port=" + port));
-        cmd.addAll(SampleService.DJL_FLAGS);
-        cmd.addAll(List.of("-cp", SampleService.SAMPLES_JAR.toAbsolutePath() + File.pathSeparator
-                + PublicApiIT.API_JAR.toAbsolutePath(), src.toString(), String.valueOf(port), String.valueOf(STREAMS),
-                String.valueOf(NEW_TOKENS)));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
+        String out = SampleService.runApp("StreamApp", APP, "helper.mode=off", SampleService.samplesClassPath()
+                + File.pathSeparator + PublicApiIT.API_JAR.toAbsolutePath(), String.valueOf(STREAMS), String.valueOf(NEW_TOKENS));
         assertTrue(out.contains("CHUNKS " + STREAMS * NEW_TOKENS), out);
         PrometheusText m = PrometheusText.parse(out.substring(out.indexOf("METRICS") + 8));
 
