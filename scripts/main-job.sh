@@ -42,9 +42,11 @@ fi
 
 STREAM="$OUT/capture.stream"
 rm -f "$STREAM" "$STREAM"_tokens.json "$STREAM".ckpt.json
+# The model's tokenizer.json gives the captured tokens their text (a real model ships one; the sample writes its own).
+java -jar "$SAMPLES" tokenizer "$OUT/tokenizer.json" >/dev/null
 echo "== starting the sample LLM service (DJL + PyTorch, model $MODEL, 2 workers) with -javaagent:$AGENT"
 echo "   token metrics on :$METRICS_PORT; activation capture of every block of the first $CAPTURED requests' first 8 steps -> $STREAM"
-java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample,capture.output=$STREAM,capture.preset=balanced,capture.steps=first:8,capture.sample_requests=$SAMPLE_EVERY$HELPER_ARGS \
+java -javaagent:"$AGENT"=metrics.host=127.0.0.1,metrics.port=$METRICS_PORT,service.name=tokenpath-sample,capture.output=$STREAM,capture.preset=balanced,capture.steps=first:8,capture.sample_requests=$SAMPLE_EVERY,capture.tokenizer=$OUT/tokenizer.json$HELPER_ARGS \
     -Dai.djl.offline=true -DOPT_OUT_TRACKING=true -Dai.djl.pytorch.num_threads=1 \
     -jar "$SAMPLES" server --port 0 --models "$MODEL" --workers 2 --queue 256 \
     > "$OUT/server.out" 2> "$OUT/server.log" &
@@ -88,5 +90,5 @@ cli stats "$STREAM" --request "$FIRST" --layer 'attn$|mlp$|lm_head' | head -14
 cli plot "$STREAM" --out "$OUT/capture-l2.png" --stat l2 --request "$FIRST" --steps 0..7 --layer 'attn$|mlp$|ln_f|lm_head'
 /usr/bin/python3 docs/examples/read_stream.py "$STREAM" > "$OUT/capture-python.txt" && head -3 "$OUT/capture-python.txt"
 echo
-echo "== outputs in $OUT/: load.json, metrics.txt, server.log, capture.stream (+ _tokens.json), capture-l2.png, capture-python.txt"
+echo "== outputs in $OUT/: load.json, metrics.txt, server.log, capture.stream (+ _tokens.json), tokenizer.json, capture-l2.png, capture-python.txt"
 echo "   synthetic demo without a model: java -jar $CLI_JAR demo $OUT/demo.stream"

@@ -6,7 +6,7 @@ import io.tokenpath.samples.torchscript.TorchScriptCommand;
 
 import java.util.Arrays;
 
-/** Entry point of {@code tokenpath-samples.jar}: {@code server}, {@code load}, {@code generate} or {@code torchscript}. */
+/** Entry point of {@code tokenpath-samples.jar}: {@code server}, {@code load}, {@code generate}, {@code torchscript} or {@code tokenizer}. */
 public final class Main {
 
     private static final String USAGE = String.join("\n",
@@ -15,6 +15,7 @@ public final class Main {
             "  load      streaming load generator (client-side TTFT, ITL, TPOT, e2e, throughput)",
             "  generate  run the model in-process once and print the text and its speed",
             "  torchscript  run a TorchScript module through a DJL Predictor (outside text generation)",
+            "  tokenizer FILE  write the sample models' tokenizer.json (for the agent's capture.tokenizer)",
             "  <command> --help shows that command's flags");
 
     private Main() {}
@@ -30,6 +31,7 @@ public final class Main {
             case "load" -> LoadGenerator.main(rest);
             case "generate" -> GenerateCommand.main(rest);
             case "torchscript" -> TorchScriptCommand.main(rest);
+            case "tokenizer" -> io.tokenpath.samples.model.TokenizerJson.main(rest);
             default -> {
                 System.err.println("unknown command '" + args[0] + "'");
                 System.err.println(USAGE);

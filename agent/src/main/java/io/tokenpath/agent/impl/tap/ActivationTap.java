@@ -25,20 +25,28 @@ public final class ActivationTap {
     private final Map<Object, Boolean> selection = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private volatile ActivationCapture capture;
     private volatile TapSampling sampling = TapSampling.ALL;
+    private volatile TokenTexts texts;
 
     public ActivationTap(AgentLog log) {
         this.log = log;
     }
 
-    /** Starts capturing into the stream {@code cfg} describes (any running capture is closed first). */
-    public synchronized void start(CaptureConfig cfg, TapSampling sampling) throws IOException {
+    /**
+     * Starts capturing into the stream {@code cfg} describes (any running capture is closed first); with a
+     * {@code vocabulary}, token frames carry their text.
+     */
+    public synchronized void start(CaptureConfig cfg, TapSampling sampling,
+            io.tokenpath.capture.text.TokenizerVocabulary vocabulary) throws IOException {
         stop();
         requestsLeft.set(-1);
         selection.clear();
         this.sampling = sampling;
+        this.texts = vocabulary == null ? null : new TokenTexts(vocabulary);
         this.capture = ActivationCapture.open(cfg, log::info);
+        TokenTexts t = texts;
         log.info("activation capture started: " + cfg.output() + " (" + cfg.describe().get("encoding") + ", lz4 "
-                + io.tokenpath.capture.codec.Lz4Compressor.implementation() + ", " + cfg.selector() + ", " + sampling + ")");
+                + io.tokenpath.capture.codec.Lz4Compressor.implementation() + ", " + cfg.selector() + ", " + sampling
+                + (t == null ? ", token ids without text" : ", token text from " + t.describe()) + ")");
     }
 
     private final java.util.concurrent.atomic.AtomicInteger requestsLeft = new java.util.concurrent.atomic.AtomicInteger(-1);
@@ -145,7 +153,9 @@ public final class ActivationTap {
 
     public void onToken(long requestId, int step, long tokenId, boolean last) {
         ActivationCapture c = capture;
-        if (c != null) c.recordToken(requestId, step, (int) tokenId, "", last);
+        if (c == null) return;
+        TokenTexts t = texts;
+        c.recordToken(requestId, step, (int) tokenId, t == null ? "" : t.text(requestId, tokenId), last);
     }
 
     public void onRequestEvent(Map<String, Object> fields) {

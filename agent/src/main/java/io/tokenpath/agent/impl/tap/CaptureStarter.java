@@ -12,7 +12,7 @@ import java.util.Set;
  */
 public final class CaptureStarter {
     private static final Set<String> TAP_KEYS = Set.of("sample_requests", "steps", "max_frames_per_request", "outputs",
-            "duration_seconds");
+            "duration_seconds", "tokenizer");
 
     private CaptureStarter() {}
 
@@ -36,8 +36,19 @@ public final class CaptureStarter {
             }
             if (seconds < 1) throw new IllegalArgumentException("duration_seconds: must be >= 1");
         }
+        io.tokenpath.capture.text.TokenizerVocabulary vocabulary = null;
+        String tokenizer = keys.get("tokenizer");
+        if (tokenizer != null && !tokenizer.isBlank()) {
+            try {
+                vocabulary = io.tokenpath.capture.text.TokenizerVocabulary.load(java.nio.file.Path.of(tokenizer.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("tokenizer: " + e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw new IllegalArgumentException("tokenizer: cannot read '" + tokenizer + "' (" + e + ")");
+            }
+        }
         CaptureConfig cfg = b.build();
-        tap.start(cfg, sampling);
+        tap.start(cfg, sampling, vocabulary);
         if (seconds > 0) tap.stopAfter(seconds);
     }
 }
