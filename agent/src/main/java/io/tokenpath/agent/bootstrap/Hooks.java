@@ -46,9 +46,10 @@ public interface Hooks {
 
     /**
      * Continuous batching: {@code SeqBatchScheduler.addRequest} or {@code incrementForward} starts on this thread
-     * ({@code scheduler}: the SeqBatchScheduler). Returns the start time to hand back to the matching end.
+     * ({@code scheduler}: the SeqBatchScheduler; {@code batchUids}: addRequest's uids of the joining rows, null for
+     * incrementForward). Returns the start time to hand back to the matching end.
      */
-    long batchCallStart(Object scheduler);
+    long batchCallStart(Object scheduler, Object batchUids);
 
     /**
      * That call ended. For {@code addRequest} ({@code join}), {@code inputIds} and {@code batchUids} are its

@@ -15,7 +15,7 @@ public final class NoopHooks implements Hooks {
     @Override public void taskQueued(RequestContext ctx) {}
     @Override public void taskStarted(RequestContext ctx) {}
     @Override public void taskRejected(RequestContext ctx) {}
-    @Override public long batchCallStart(Object scheduler) { return 0; }
+    @Override public long batchCallStart(Object scheduler, Object batchUids) { return 0; }
     @Override public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids, Throwable error) {}
     @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) {}
     @Override public void batchLeave(Object seqBatcher, Object finished) {}

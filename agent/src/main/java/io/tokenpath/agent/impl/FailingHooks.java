@@ -28,7 +28,7 @@ final class FailingHooks implements Hooks {
     @Override public void taskQueued(RequestContext ctx) { throw injected("taskQueued"); }
     @Override public void taskStarted(RequestContext ctx) { throw injected("taskStarted"); }
     @Override public void taskRejected(RequestContext ctx) { throw injected("taskRejected"); }
-    @Override public long batchCallStart(Object scheduler) { throw injected("batchCallStart"); }
+    @Override public long batchCallStart(Object scheduler, Object batchUids) { throw injected("batchCallStart"); }
     @Override public void batchCallEnd(long start, Object scheduler, boolean join, Object inputIds, Object batchUids,
             Throwable error) { throw injected("batchCallEnd"); }
     @Override public void batchStep(Object seqBatcher, Object outputIds, long maxLength) { throw injected("batchStep"); }

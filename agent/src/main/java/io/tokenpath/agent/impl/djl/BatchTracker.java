@@ -26,9 +26,23 @@ import java.util.WeakHashMap;
 final class BatchTracker {
     private static final double NANOS = 1e9;
 
+    /** One request of a batch: its token path, and its capture (null when no capture ran as it joined). */
+    private static final class BatchRow extends TokenTimeline {
+        final BatchCapture.Row capture;
+
+        BatchRow(long start, long origin, RequestLabels labels, long inputLength, BatchCapture.Row capture) {
+            super(start, origin, labels, inputLength);
+            this.capture = capture;
+        }
+
+        boolean captured() {
+            return capture != null && capture.captured;
+        }
+    }
+
     /** The requests of one SeqBatcher, by uid. Guarded by itself. */
     private static final class Batch {
-        final Map<Long, TokenTimeline> seqs = new HashMap<>();
+        final Map<Long, BatchRow> seqs = new HashMap<>();
         final Attributes stepLabels;
         long maxLength = -1;
 
@@ -44,11 +58,52 @@ final class BatchTracker {
     private final ThreadLocal<int[]> depth = ThreadLocal.withInitial(() -> new int[1]);
 
     private final ClientAttribution attribution;
+    private final BatchCapture capture;
 
-    BatchTracker(TokenMetrics metrics, RequestLabels.Cache labels, ClientAttribution attribution) {
+    /** {@code capture}: the activation tap's side of batching, or null without a tap. */
+    BatchTracker(TokenMetrics metrics, RequestLabels.Cache labels, ClientAttribution attribution, BatchCapture capture) {
         this.m = metrics;
         this.labels = labels;
         this.attribution = attribution;
+        this.capture = capture;
+    }
+
+    /**
+     * A scheduler call starts on this thread while a capture runs: note which requests its forwards compute
+     * ({@code batchUids}: a join's new rows; null: a step of the whole batch).
+     */
+    void captureCallStart(Object scheduler, Object batchUids) throws ReflectiveOperationException {
+        if (capture == null || !capture.active()) return;
+        if (batchUids != null) {
+            long[] uids = DjlReflection.longs(batchUids);
+            if (uids != null) capture.joinStarts(uids);
+            return;
+        }
+        Object batcher = DjlReflection.seqBatcherOf(scheduler);
+        if (batcher != null) stepRows(batcher);
+    }
+
+    /** The batch's rows in the batcher's order, with their steps: what its next forward computes. */
+    private void stepRows(Object batcher) throws ReflectiveOperationException {
+        Batch b = batches.get(batcher);
+        long[] uids = DjlReflection.batchUids(batcher);
+        if (b == null || uids == null) return;
+        BatchCapture.Row[] rows = new BatchCapture.Row[uids.length];
+        int[] steps = new int[uids.length];
+        synchronized (b) {
+            for (int i = 0; i < uids.length; i++) {
+                BatchRow r = b.seqs.get(uids[i]);
+                if (r == null) continue;
+                rows[i] = r.capture;
+                steps[i] = (int) r.steps;
+            }
+        }
+        capture.stepRows(rows, steps);
+    }
+
+    /** A block output inside a scheduler call, while a capture runs. */
+    void blockOutput(Object block, Object output) throws ReflectiveOperationException {
+        if (capture != null) capture.blockOutput(block, output);
     }
 
     /** True while this thread is inside a scheduler's addRequest or incrementForward. */
@@ -65,10 +120,14 @@ final class BatchTracker {
             throws ReflectiveOperationException {
         int[] d = depth.get();
         if (d[0] > 0) d[0]--;
-        if (join) {
-            join(start, scheduler, inputIds, batchUids, error);
-        } else if (error != null) {
-            failAll(scheduler, error);
+        try {
+            if (join) {
+                join(start, scheduler, inputIds, batchUids, error);
+            } else if (error != null) {
+                failAll(scheduler, error);
+            }
+        } finally {
+            if (capture != null && d[0] == 0) capture.callEnds();
         }
     }
 
@@ -102,10 +161,18 @@ final class BatchTracker {
         int width = (int) shape[1];
         Batch b = batches.computeIfAbsent(batcher, k -> new Batch(Attributes.of(TokenMetrics.PROVIDER, labels.provider(),
                 TokenMetrics.MODEL, l.base.get(TokenMetrics.MODEL), TokenMetrics.SEARCH, search)));
+        BatchCapture.Row[] captured = capture == null ? null : capture.joining();
         synchronized (b) {
             for (int r = 0; r < uids.length; r++) {
                 long length = width - leadingPads(ids, r * width, width, pad);
-                TokenTimeline old = b.seqs.put(uids[r], new TokenTimeline(start, origin, l, length));
+                BatchCapture.Row row = captured != null && captured.length == uids.length ? captured[r] : null;
+                BatchRow seq = new BatchRow(start, origin, l, length, row);
+                if (seq.captured()) {
+                    capture.tap().onRequestEvent(io.tokenpath.capture.util.Json.map("event", "start", "request_id", row.id,
+                            "model", l.base.get(TokenMetrics.MODEL), "client", l.base.get(TokenMetrics.CLIENT),
+                            "search", search, "input_tokens", length, "batch_uid", uids[r]));
+                }
+                TokenTimeline old = b.seqs.put(uids[r], seq);
                 if (old != null) m.requestsRunning.add(-1, old.labels.running); // the application reused a uid
                 m.requestsRunning.add(1, l.running);
                 if (ctx != null) m.queueTime.record((start - origin) / NANOS, l.base);
@@ -132,13 +199,21 @@ final class BatchTracker {
         long[] shape = DjlReflection.shape(outputIds);
         int rows = shape != null && shape.length > 0 ? (int) shape[0] : uids.length;
         m.batchSize.record(rows, b.stepLabels);
+        long[] tokens = capture != null && capture.active() ? DjlReflection.longs(outputIds) : null;
         synchronized (b) {
             b.maxLength = maxLength;
-            for (long uid : uids) {
-                TokenTimeline s = b.seqs.get(uid);
-                if (s != null) s.token(m, now, 1);
+            for (int i = 0; i < uids.length; i++) {
+                BatchRow s = b.seqs.get(uids[i]);
+                if (s == null) continue;
+                if (s.captured()) {
+                    // The token the row chose this step; its frame's step is the token's index, as alone.
+                    long id = tokens != null && tokens.length == uids.length ? tokens[i] : -1;
+                    capture.tap().onToken(s.capture.id, (int) s.steps, id, false);
+                }
+                s.token(m, now, 1);
             }
         }
+        if (capture != null && capture.stepping()) stepRows(batcher); // incrementForward(n > 1): steps moved on
     }
 
     /** {@code finished}: uid to the finished sequence (from its first real token to its end, prompt included). */
@@ -150,15 +225,17 @@ final class BatchTracker {
         synchronized (b) {
             for (Map.Entry<?, ?> e : ((Map<?, ?>) finished).entrySet()) {
                 if (!(e.getKey() instanceof Long)) continue;
-                TokenTimeline s = b.seqs.remove(e.getKey());
+                BatchRow s = b.seqs.remove(e.getKey());
                 if (s == null) continue;
                 long[] shape = DjlReflection.shape(e.getValue());
                 long length = shape == null || shape.length == 0 ? -1 : shape[shape.length - 1];
                 // The sequence is the truth for the token count, as for TextGenerator's output.
                 if (length >= 0) s.reconcile(m, length - s.inputLength);
                 s.end(m, now, null, b.maxLength > 0 && length >= b.maxLength ? "length" : "stop");
+                if (s.captured()) captureEnded(s, null);
             }
         }
+        if (capture != null && capture.stepping()) stepRows(batcher); // the rows that left are gone from the batch
     }
 
     /** incrementForward threw: the batch's requests cannot finish, and end as errors. */
@@ -167,11 +244,21 @@ final class BatchTracker {
         Batch b = batcher == null ? null : batches.remove(batcher);
         if (b == null) return;
         long now = System.nanoTime();
-        List<TokenTimeline> all;
+        List<BatchRow> all;
         synchronized (b) {
             all = new ArrayList<>(b.seqs.values());
             b.seqs.clear();
         }
-        for (TokenTimeline s : all) s.end(m, now, error, "error");
+        for (BatchRow s : all) {
+            s.end(m, now, error, "error");
+            if (s.captured()) captureEnded(s, error);
+        }
+    }
+
+    private void captureEnded(BatchRow s, Throwable error) {
+        capture.tap().onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", s.capture.id,
+                "output_tokens", s.outputTokens, "outcome", error == null ? "success" : "error",
+                "captured_frames", (long) s.capture.frames));
+        capture.tap().capturedRequestEnded();
     }
 }

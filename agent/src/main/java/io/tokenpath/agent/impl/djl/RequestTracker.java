@@ -41,7 +41,8 @@ public final class RequestTracker implements Hooks {
         this.tap = tap;
         this.calls = tap == null ? null : new ModelCallCapture(tap, requestSeq::incrementAndGet, attribution);
         this.labels = new RequestLabels.Cache(provider);
-        this.batches = new BatchTracker(metrics, labels, attribution);
+        this.batches = new BatchTracker(metrics, labels, attribution,
+                tap == null ? null : new BatchCapture(tap, requestSeq::incrementAndGet));
         this.streams = new StreamTracker(metrics, attribution, provider);
         this.log = log;
     }
@@ -274,6 +275,10 @@ public final class RequestTracker implements Hooks {
         try {
             Timeline t = current.get();
             io.tokenpath.agent.impl.tap.TapSampling s = tap.sampling();
+            if (t == null && batches.inScheduler()) {
+                batches.blockOutput(block, output); // rows of several requests: split by the batch's order
+                return;
+            }
             if (t == null) {
                 // Outside a generation: the model call is the request, and its one step is 0.
                 ModelCallCapture.Call c = calls.current();
@@ -291,8 +296,14 @@ public final class RequestTracker implements Hooks {
     }
 
     @Override
-    public long batchCallStart(Object scheduler) {
-        return batches.callStart();
+    public long batchCallStart(Object scheduler, Object batchUids) {
+        long start = batches.callStart();
+        try {
+            batches.captureCallStart(scheduler, batchUids);
+        } catch (Throwable e) {
+            failed("batch capture", e);
+        }
+        return start;
     }
 
     @Override

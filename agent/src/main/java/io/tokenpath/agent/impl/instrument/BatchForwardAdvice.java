@@ -12,7 +12,7 @@ public final class BatchForwardAdvice {
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static long enter(@Advice.This Object scheduler) {
-        return Bridge.hooks().batchCallStart(scheduler);
+        return Bridge.hooks().batchCallStart(scheduler, null);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -8,8 +8,8 @@ public final class BatchJoinAdvice {
     private BatchJoinAdvice() {}
 
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static long enter(@Advice.This Object scheduler) {
-        return Bridge.hooks().batchCallStart(scheduler);
+    public static long enter(@Advice.This Object scheduler, @Advice.Argument(1) Object batchUids) {
+        return Bridge.hooks().batchCallStart(scheduler, batchUids);
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

@@ -121,18 +121,31 @@ public final class ActivationTap {
 
     /** A block's output, on the generation thread of request {@code requestId} at {@code step}. */
     public int onBlockOutput(Object block, Object ndList, long requestId, int step) throws ReflectiveOperationException {
+        return onBlockOutputRows(block, ndList, new long[] {requestId}, new int[] {step}, null)[0];
+    }
+
+    /**
+     * A block's output computed for several requests at once (the rows of a continuous batch): dimension 0 of each
+     * array is split into {@code requestIds.length} equal groups, in order, and group {@code g} is captured for
+     * request {@code requestIds[g]} at {@code steps[g]} where {@code take} is null or {@code take[g]}. An array
+     * whose first dimension does not split so is not captured (counted as unsupported). Returns the frames written
+     * for each group.
+     */
+    public int[] onBlockOutputRows(Object block, Object ndList, long[] requestIds, int[] steps, boolean[] take)
+            throws ReflectiveOperationException {
+        int groups = requestIds.length;
+        int[] frames = new int[groups];
         ActivationCapture c = capture;
-        if (c == null || ndList == null) return 0;
+        if (c == null || ndList == null) return frames;
         String path = paths.pathOf(block);
-        if (path == null) return 0; // not under a model run by a Predictor (e.g. a loss block in training)
+        if (path == null) return frames; // not under a model run by a Predictor (e.g. a loss block in training)
         Boolean selected = selection.get(block);
         if (selected == null) {
             selected = c.selects(path, block.getClass().getName());
             selection.put(block, selected);
         }
-        if (!selected) return 0;
+        if (!selected) return frames;
         int i = 0;
-        int frames = 0;
         boolean all = sampling.allOutputs();
         for (Object array : (Iterable<?>) ndList) {
             if (i > 0 && !all) break;
@@ -140,13 +153,25 @@ public final class ActivationTap {
             i++;
             Method[] m = accessors.computeIfAbsent(array.getClass(), ActivationTap::resolve);
             DType dtype = dtype(String.valueOf(m[0].invoke(array)));
-            if (dtype == null) {
+            long[] shape = (long[]) m[2].invoke(m[1].invoke(array));
+            if (dtype == null || (groups > 1 && (shape.length == 0 || shape[0] % groups != 0))) {
                 c.countUnsupported();
                 continue;
             }
-            long[] shape = (long[]) m[2].invoke(m[1].invoke(array));
             ByteBuffer bytes = (ByteBuffer) m[3].invoke(array, true); // a view: copied below, before DJL frees it
-            if (c.captureTensor(name, dtype, shape, requestId, step, bytes)) frames++;
+            if (groups == 1) {
+                if ((take == null || take[0]) && c.captureTensor(name, dtype, shape, requestIds[0], steps[0], bytes)) frames[0]++;
+                continue;
+            }
+            long[] part = shape.clone();
+            part[0] = shape[0] / groups;
+            int len = bytes.remaining() / groups;
+            for (int g = 0; g < groups; g++) {
+                if (take != null && !take[g]) continue;
+                ByteBuffer rows = bytes.duplicate();
+                rows.position(bytes.position() + g * len).limit(bytes.position() + (g + 1) * len);
+                if (c.captureTensor(name, dtype, part, requestIds[g], steps[g], rows.slice().order(bytes.order()))) frames[g]++;
+            }
         }
         return frames;
     }
