@@ -4,10 +4,12 @@ import io.tokenpath.agent.impl.helper.HelperClient;
 import io.tokenpath.agent.impl.helper.HelperMetrics;
 import io.tokenpath.agent.impl.helper.HelperStarter;
 import io.tokenpath.agent.impl.metrics.MetricsExport;
+import io.tokenpath.agent.impl.metrics.OtlpSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -61,9 +63,9 @@ final class WatchCommand {
         AgentLog log = new AgentLog(null);
         HelperMetrics metrics = new HelperMetrics();
         MetricsExport export;
-        io.tokenpath.agent.impl.metrics.OtlpSettings otlp;
+        OtlpSettings otlp;
         try {
-            otlp = io.tokenpath.agent.impl.metrics.OtlpSettings.resolve(java.util.Map.of(), System.getenv());
+            otlp = OtlpSettings.resolve(Map.of(), System.getenv());
         } catch (IllegalArgumentException e) {
             System.err.println("[tokenpath] watch: " + e.getMessage());
             return 64;

@@ -168,9 +168,8 @@ final class BatchTracker {
                 BatchCapture.Row row = captured != null && captured.length == uids.length ? captured[r] : null;
                 BatchRow seq = new BatchRow(start, origin, l, length, row);
                 if (seq.captured()) {
-                    capture.tap().onRequestEvent(io.tokenpath.capture.util.Json.map("event", "start", "request_id", row.id,
-                            "model", l.base.get(TokenMetrics.MODEL), "client", l.base.get(TokenMetrics.CLIENT),
-                            "search", search, "input_tokens", length, "batch_uid", uids[r]));
+                    capture.tap().requestStarted(row.id, l.base.get(TokenMetrics.MODEL), l.base.get(TokenMetrics.CLIENT), search,
+                            length, "batch_uid", uids[r]);
                 }
                 TokenTimeline old = b.seqs.put(uids[r], seq);
                 if (old != null) m.requestsRunning.add(-1, old.labels.running); // the application reused a uid
@@ -232,7 +231,7 @@ final class BatchTracker {
                 // The sequence is the truth for the token count, as for TextGenerator's output.
                 if (length >= 0) s.reconcile(m, length - s.inputLength);
                 s.end(m, now, null, b.maxLength > 0 && length >= b.maxLength ? "length" : "stop");
-                if (s.captured()) captureEnded(s, null);
+                if (s.captured()) capture.tap().requestEnded(s.capture.id, s.outputTokens, null, s.capture.frames, Map.of());
             }
         }
         if (capture != null && capture.stepping()) stepRows(batcher); // the rows that left are gone from the batch
@@ -251,14 +250,7 @@ final class BatchTracker {
         }
         for (BatchRow s : all) {
             s.end(m, now, error, "error");
-            if (s.captured()) captureEnded(s, error);
+            if (s.captured()) capture.tap().requestEnded(s.capture.id, s.outputTokens, error, s.capture.frames, Map.of());
         }
-    }
-
-    private void captureEnded(BatchRow s, Throwable error) {
-        capture.tap().onRequestEvent(io.tokenpath.capture.util.Json.map("event", "end", "request_id", s.capture.id,
-                "output_tokens", s.outputTokens, "outcome", error == null ? "success" : "error",
-                "captured_frames", (long) s.capture.frames));
-        capture.tap().capturedRequestEnded();
     }
 }

@@ -3,7 +3,6 @@ package io.tokenpath.agent.impl.djl;
 import io.tokenpath.agent.bootstrap.RequestContext;
 import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.tap.ActivationTap;
-import io.tokenpath.capture.util.Json;
 
 import java.util.function.LongSupplier;
 
@@ -51,9 +50,7 @@ final class ModelCallCapture {
         c = new Call(id, tap.sampling().requestSelected(id));
         current.set(c);
         if (c.captured) {
-            String model = DjlReflection.modelName(predictor);
-            tap.onRequestEvent(Json.map("event", "start", "request_id", id, "model", model == null ? "unknown" : model,
-                    "client", attribution.client(RequestContext.current()), "search", "predict", "input_tokens", 0L));
+            tap.requestStarted(id, DjlReflection.modelName(predictor), attribution.client(RequestContext.current()), "predict", 0L);
         }
     }
 
@@ -67,9 +64,7 @@ final class ModelCallCapture {
         }
         current.remove();
         if (c.captured) {
-            tap.onRequestEvent(Json.map("event", "end", "request_id", c.requestId, "output_tokens", 0L,
-                    "outcome", error == null ? "success" : "error", "captured_frames", (long) c.frames));
-            tap.capturedRequestEnded();
+            tap.requestEnded(c.requestId, 0L, error, c.frames, java.util.Map.of());
         }
     }
 

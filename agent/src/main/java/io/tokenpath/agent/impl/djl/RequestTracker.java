@@ -103,9 +103,7 @@ public final class RequestTracker implements Hooks {
             t = new Timeline(now, origin, l, batch, batch * length, length, generator, search.equals("beam"), id, captured);
             current.set(t);
             if (captured) {
-                tap.onRequestEvent(io.tokenpath.capture.util.Json.map("event", "start", "request_id", id,
-                        "model", l.base.get(TokenMetrics.MODEL), "client", l.base.get(TokenMetrics.CLIENT),
-                        "search", search, "input_tokens", t.inputTokens));
+                tap.requestStarted(id, l.base.get(TokenMetrics.MODEL), l.base.get(TokenMetrics.CLIENT), search, t.inputTokens);
             }
             m.requestsRunning.add(1, l.running);
             if (ctx != null) m.queueTime.record((now - origin) / NANOS, l.base);
@@ -132,15 +130,12 @@ public final class RequestTracker implements Hooks {
             RequestLabels l = t.labels;
             t.end(m, now, error, error != null ? "error" : finishReason(t, output));
             if (t.captured) {
-                java.util.Map<String, Object> event = io.tokenpath.capture.util.Json.map("event", "end", "request_id", t.requestId,
-                        "output_tokens", t.outputTokens, "outcome", error == null ? "success" : "error",
-                        "captured_frames", (long) t.capturedFrames);
+                java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
                 if (error == null && "beam".equals(l.base.get(TokenMetrics.SEARCH))) {
                     java.util.List<long[]> rows = outputRows(t, output);
-                    if (rows != null) event.put("output_token_ids", rows);
+                    if (rows != null) extra.put("output_token_ids", rows);
                 }
-                tap.onRequestEvent(event);
-                tap.capturedRequestEnded();
+                tap.requestEnded(t.requestId, t.outputTokens, error, t.capturedFrames, extra);
             }
             io.tokenpath.agent.bootstrap.Handoff.requestFinished();
         } catch (Throwable e) {

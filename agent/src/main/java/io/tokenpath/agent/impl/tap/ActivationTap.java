@@ -4,6 +4,7 @@ import io.tokenpath.agent.impl.AgentLog;
 import io.tokenpath.capture.config.CaptureConfig;
 import io.tokenpath.capture.format.DType;
 import io.tokenpath.capture.pipeline.ActivationCapture;
+import io.tokenpath.capture.util.Json;
 
 import java.io.IOException;
 import java.lang.reflect.Method;
@@ -57,8 +58,31 @@ public final class ActivationTap {
         requestsLeft.set(n);
     }
 
+    /**
+     * A captured request starts: its {@code __request} start event ({@code extra}: more key/value pairs, such as a
+     * batched request's {@code batch_uid}).
+     */
+    public void requestStarted(long requestId, String model, String client, String search, long inputTokens, Object... extra) {
+        Map<String, Object> event = Json.map("event", "start", "request_id", requestId, "model", model == null ? "unknown" : model,
+                "client", client, "search", search, "input_tokens", inputTokens);
+        event.putAll(Json.map(extra));
+        onRequestEvent(event);
+    }
+
+    /**
+     * A captured request ended ({@code error}: null on success): its {@code __request} end event ({@code extra}: more
+     * fields, such as beam search's output ids), and one request less for a capture of the next N requests.
+     */
+    public void requestEnded(long requestId, long outputTokens, Throwable error, long capturedFrames, Map<String, Object> extra) {
+        Map<String, Object> event = Json.map("event", "end", "request_id", requestId, "output_tokens", outputTokens,
+                "outcome", error == null ? "success" : "error", "captured_frames", capturedFrames);
+        event.putAll(extra);
+        onRequestEvent(event);
+        capturedRequestEnded();
+    }
+
     /** A captured request ended (on the application's thread: the close runs on a thread of its own). */
-    public void capturedRequestEnded() {
+    private void capturedRequestEnded() {
         if (requestsLeft.get() > 0 && requestsLeft.decrementAndGet() == 0) {
             ActivationCapture started = capture;
             Thread t = new Thread(() -> {
@@ -183,7 +207,7 @@ public final class ActivationTap {
         c.recordToken(requestId, step, (int) tokenId, t == null ? "" : t.text(requestId, tokenId), last);
     }
 
-    public void onRequestEvent(Map<String, Object> fields) {
+    private void onRequestEvent(Map<String, Object> fields) {
         ActivationCapture c = capture;
         if (c != null) c.recordRequestEvent(fields);
     }
