@@ -87,15 +87,9 @@ public final class ActivationCapture implements AutoCloseable {
             tokens = 0;
         }
         this.resumed = r;
-        ActivationRing created;
-        try {
-            created = new ActivationRing((int) config.ringBytes(), MAX_FRAMES_IN_RING);
-        } catch (OutOfMemoryError e) {
-            channel.close();
-            throw new IOException("cannot allocate the capture ring of " + config.ringBytes()
-                    + " bytes of direct memory: lower max_memory or raise -XX:MaxDirectMemorySize", e);
-        }
-        this.ring = created;
+        // Segments allocated as the ring fills (nothing at start-up); each holds the largest frame a tensor of
+        // max_tensor makes, and at least SEGMENT_BYTES so small frames do not cut the ring into slivers.
+        this.ring = new ActivationRing((int) config.ringBytes(), MAX_FRAMES_IN_RING, segmentBytes(config));
         this.writer = new FrameWriter(ring, stats, channel, start, frames, tokens, out, config.checkpointTokens(),
                 config.writeBatchBytes(), this::endSummary);
         for (int i = 0; i < config.threads(); i++) {
@@ -105,6 +99,16 @@ public final class ActivationCapture implements AutoCloseable {
         Thread wt = daemon(writer, "tokenpath-writer");
         threads.add(wt);
         threads.forEach(Thread::start);
+    }
+
+    /** The smallest ring segment; larger when max_tensor needs it. */
+    static final int SEGMENT_BYTES = 4 << 20;
+    /** Room in a segment for a frame's header, name (at most 64 KiB) and tensor header besides max_tensor. */
+    static final int FRAME_OVERHEAD_BYTES = 1 << 20;
+
+    static int segmentBytes(CaptureConfig config) {
+        long frame = config.maxTensorBytes() + (long) FRAME_OVERHEAD_BYTES;
+        return (int) Math.min(config.ringBytes(), Math.max(SEGMENT_BYTES, frame));
     }
 
     /** Opens (or, with {@code resume}, continues) the capture described by {@code config}. */
@@ -187,14 +191,14 @@ public final class ActivationCapture implements AutoCloseable {
         RingSlot s = reserve(payloadOffset + (int) storedBytes);
         if (s == null) return false;
 
-        ByteBuffer buf = ring.buffer();
+        ByteBuffer buf = s.buffer;
         try {
-            buf.putShort(s.offset, (short) nameBytes.length);
-            buf.put(s.offset + StreamFormat.FRAME_HEADER_BYTES, nameBytes);
+            buf.putShort(s.at, (short) nameBytes.length);
+            buf.put(s.at + StreamFormat.FRAME_HEADER_BYTES, nameBytes);
             if (sample == null) {
-                buf.put(s.offset + payloadOffset, data, data.position(), (int) storedBytes);
+                buf.put(s.at + payloadOffset, data, data.position(), (int) storedBytes);
             } else {
-                SliceSampler.gather(data, data.position(), shape, dtype.size(), sample, buf, s.offset + payloadOffset);
+                SliceSampler.gather(data, data.position(), shape, dtype.size(), sample, buf, s.at + payloadOffset);
             }
         } catch (RuntimeException e) {
             // The caller's buffer changed under us: give the slot back in order (the writer skips it), count it.
@@ -278,11 +282,11 @@ public final class ActivationCapture implements AutoCloseable {
         byte[] n = nameBytes(name);
         RingSlot s = reserve(StreamFormat.FRAME_HEADER_BYTES + n.length + data.length);
         if (s == null) return false;
-        ByteBuffer buf = ring.buffer();
-        buf.putShort(s.offset, (short) n.length);
-        buf.putInt(s.offset + 2, data.length);
-        buf.put(s.offset + StreamFormat.FRAME_HEADER_BYTES, n);
-        buf.put(s.offset + StreamFormat.FRAME_HEADER_BYTES + n.length, data);
+        ByteBuffer buf = s.buffer;
+        buf.putShort(s.at, (short) n.length);
+        buf.putInt(s.at + 2, data.length);
+        buf.put(s.at + StreamFormat.FRAME_HEADER_BYTES, n);
+        buf.put(s.at + StreamFormat.FRAME_HEADER_BYTES + n.length, data);
         s.isToken = token;
         s.frameLength = s.reserved;
         ring.ready(s, true);
@@ -291,13 +295,14 @@ public final class ActivationCapture implements AutoCloseable {
 
     /** Reserves ring space under the overflow policy; on failure the drop is already counted. */
     private RingSlot reserve(int len) {
-        if (len > ring.capacity()) {
+        if (len > ring.maxFrameBytes()) {
             drop(DropReason.TOO_LARGE);
             return null;
         }
         try {
             RingSlot s = ring.reserve(len, 0);
             if (s != null) return s;
+            if (ringShort(len)) return null;
             if (config.policy() == OverflowPolicy.DROP) {
                 drop(closed ? DropReason.CLOSED : DropReason.RING_FULL);
                 return null;
@@ -316,6 +321,7 @@ public final class ActivationCapture implements AutoCloseable {
                     }
                     s = ring.reserve(len, BLOCK_POLL_NANOS);
                     if (s != null) return s;
+                    if (ringShort(len)) return null;
                 }
             } finally {
                 stats.producerWaitNanos.add(System.nanoTime() - t0);
@@ -326,6 +332,25 @@ public final class ActivationCapture implements AutoCloseable {
             return null;
         }
     }
+
+    /**
+     * True (and the drop counted, the cause reported once) when the ring lost segments to the JVM's direct memory
+     * limit and can no longer hold {@code len} bytes: waiting would never end.
+     */
+    private boolean ringShort(int len) {
+        if (!ring.allocationFailed) return false;
+        if (!allocationReported) {
+            allocationReported = true;
+            log.accept("capture: the ring could allocate only " + ring.allocatedBytes() + " of its " + config.ringBytes()
+                    + " bytes of direct memory (raise -XX:MaxDirectMemorySize or lower max_memory); frames that do"
+                    + " not fit are dropped (reason ring_full)");
+        }
+        if (len <= ring.capacity()) return false;
+        drop(DropReason.RING_FULL);
+        return true;
+    }
+
+    private volatile boolean allocationReported;
 
     private boolean drop(DropReason r) {
         stats.drop(r);

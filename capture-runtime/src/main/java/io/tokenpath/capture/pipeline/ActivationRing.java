@@ -6,18 +6,25 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A bounded off-heap ring of variable-size frames. Its one direct buffer is allocated once and is the capture's
- * memory: nothing else holds tensor bytes except the encoders' budgeted scratch. Frames are reserved in order,
- * filled and encoded in any order, and written and freed in reservation order, so the file keeps the order in which
- * producers offered frames.
+ * A bounded off-heap ring of variable-size frames: the capture's memory, where nothing else holds tensor bytes except
+ * the encoders' budgeted scratch. Frames are reserved in order, filled and encoded in any order, and written and
+ * freed in reservation order, so the file keeps the order in which producers offered frames.
  *
- * <p>Space is contiguous per frame: when the end of the buffer is too short, the frame goes to offset 0 and the
- * short end is skipped until the ring wraps past it. One lock guards the bookkeeping; no lock is held while bytes
- * are copied, encoded or written.
+ * <p>The ring's space is one range of offsets cut into segments, each its own direct buffer, allocated the first
+ * time a frame is placed in it: a capture costs nothing at start-up (a 256 MiB buffer takes most of a second to
+ * zero) and its resident memory is the ring's high-water mark, not its capacity, since an empty ring starts again
+ * at offset 0. A frame is contiguous inside one segment: when the rest of a segment (or of the ring) is too short,
+ * the frame goes to the next segment's start (or to offset 0) and the short end is skipped, freed with the frame.
+ * One lock guards the bookkeeping; no lock is held while bytes are copied, encoded or written.
  */
 final class ActivationRing {
-    private final ByteBuffer buffer;
-    private final int capacity;
+    private final ByteBuffer[] segments;
+    private final int segmentBytes;
+    /** Bytes usable: the whole ring, unless a segment could not be allocated (then the ring ends before it). */
+    private int capacity;
+    private long allocatedBytes;
+    /** A segment could not be allocated (direct memory limit): reported by the capture once. */
+    volatile boolean allocationFailed;
     private final RingSlot[] slots;
     private int front;
     private int count;
@@ -35,16 +42,47 @@ final class ActivationRing {
     private final Condition workQueued = lock.newCondition();
     private final Condition frontReady = lock.newCondition();
 
+    /** A ring of one segment, allocated with the first frame (tests). */
     ActivationRing(int capacity, int maxFrames) {
+        this(capacity, maxFrames, capacity);
+    }
+
+    /**
+     * @param capacity     bytes of the whole ring
+     * @param maxFrames    frames the ring can hold at once
+     * @param segmentBytes bytes of each segment (the last may be shorter): also the largest frame the ring takes
+     */
+    ActivationRing(int capacity, int maxFrames, int segmentBytes) {
+        if (capacity <= 0 || segmentBytes <= 0) throw new IllegalArgumentException("ring of " + capacity + " bytes");
         this.capacity = capacity;
-        this.buffer = ByteBuffer.allocateDirect(capacity);
+        this.segmentBytes = Math.min(segmentBytes, capacity);
+        this.segments = new ByteBuffer[(int) ((capacity + (long) this.segmentBytes - 1) / this.segmentBytes)];
         this.slots = new RingSlot[maxFrames];
         for (int i = 0; i < maxFrames; i++) slots[i] = new RingSlot();
     }
 
-    ByteBuffer buffer() { return buffer; }
+    /** Bytes the ring can hold: its size, or less once a segment could not be allocated. */
+    int capacity() {
+        lock.lock();
+        try {
+            return capacity;
+        } finally {
+            lock.unlock();
+        }
+    }
 
-    int capacity() { return capacity; }
+    /** The largest frame that can ever be placed: one segment. */
+    int maxFrameBytes() { return segmentBytes; }
+
+    /** Direct memory the ring has allocated so far (segments it has used). */
+    long allocatedBytes() {
+        lock.lock();
+        try {
+            return allocatedBytes;
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /**
      * Reserves {@code len} contiguous bytes. Waits up to {@code waitNanos} for room (0: do not wait).
@@ -52,14 +90,19 @@ final class ActivationRing {
      * @return the slot, or null when there was no room in time or the ring is closed
      */
     RingSlot reserve(int len, long waitNanos) throws InterruptedException {
-        if (len <= 0 || len > capacity) return null;
+        if (len <= 0 || len > segmentBytes) return null;
         lock.lock();
         try {
             long remaining = waitNanos;
             while (true) {
                 if (closed) return null;
-                int off = place(len);
-                if (off >= 0) return take(off, len);
+                int off = capacity >= len ? place(len) : -1;
+                if (off >= 0) {
+                    RingSlot s = take(off, len);
+                    if (s != null) return s;
+                    continue; // the ring just got shorter: place again within what it has
+                }
+                if (len > capacity) return null; // cannot fit even in an empty ring any more
                 if (remaining <= 0) return null;
                 remaining = roomFreed.awaitNanos(remaining);
             }
@@ -73,22 +116,60 @@ final class ActivationRing {
         if (count == slots.length) return -1;
         if (count == 0) {
             head = 0;
-            return 0;
+            return fit(0, len, capacity);
         }
         int tail = slots[front].offset;
         if (tail < head) { // live bytes are [tail, head): room at the end, else at the start
-            if (capacity - head >= len) return head;
-            return tail >= len ? 0 : -1;
+            int off = fit(head, len, capacity);
+            return off >= 0 ? off : fit(0, len, tail);
         }
         // wrapped: live bytes are [tail, capacity) and [0, head); room is [head, tail)
-        return tail - head >= len ? head : -1;
+        return fit(head, len, tail);
+    }
+
+    /** The first offset from {@code from} where {@code len} bytes fit inside one segment and end by {@code limit}. */
+    private int fit(int from, int len, int limit) {
+        int off = from;
+        if (off + (long) len > segmentEnd(off)) off = segmentEnd(off); // the rest of this segment is too short
+        if (off >= capacity || off + (long) len > segmentEnd(off) || off + (long) len > limit) return -1;
+        return off;
+    }
+
+    private int segmentEnd(int off) {
+        return (int) Math.min(capacity, ((long) off / segmentBytes + 1) * segmentBytes);
+    }
+
+    /** The segment holding {@code off}, allocated now if no frame has been there yet; null if that fails. */
+    private ByteBuffer segmentAt(int off) {
+        int i = off / segmentBytes;
+        ByteBuffer b = segments[i];
+        if (b == null) {
+            int size = segmentEnd(off) - i * segmentBytes;
+            try {
+                b = ByteBuffer.allocateDirect(size);
+            } catch (OutOfMemoryError e) {
+                // The JVM's direct memory limit: the ring ends before this segment from now on (no retry: each
+                // failing allocation makes the JDK run a GC and wait), and the capture reports it once.
+                capacity = i * segmentBytes;
+                allocationFailed = true;
+                return null;
+            }
+            segments[i] = b;
+            allocatedBytes += size;
+        }
+        return b;
     }
 
     private RingSlot take(int off, int len) {
+        ByteBuffer segment = segmentAt(off);
+        if (segment == null) return null;
         RingSlot s = slots[(front + count) % slots.length];
-        long skipped = off == 0 && count > 0 && head != 0 ? capacity - head : 0;
+        // Bytes skipped before this frame: a segment's short end, or the ring's end when it wraps to 0.
+        long skipped = count == 0 ? 0 : off >= head ? off - head : capacity - head + off;
         s.state = RingSlot.RESERVED;
         s.offset = off;
+        s.buffer = segment;
+        s.at = off - (off / segmentBytes) * segmentBytes;
         s.reserved = len;
         s.skipped = (int) skipped;
         head = off + len;
@@ -190,7 +271,7 @@ final class ActivationRing {
                 releasedTotal++;
                 RingSlot next = slots[front];
                 if (count > 0 && next.skipped > 0) {
-                    // The front has wrapped to offset 0: the skipped end of the buffer is free space again.
+                    // The front has moved past the bytes skipped before it: they are free space again.
                     usedBytes -= next.skipped;
                     next.skipped = 0;
                 }

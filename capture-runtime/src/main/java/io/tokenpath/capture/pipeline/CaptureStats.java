@@ -56,6 +56,7 @@ public final class CaptureStats {
             long ringCapacity,
             long ringUsedBytes,
             long ringHighWaterBytes,
+            long ringAllocatedBytes,
             long checkpoints,
             long durableOffset,
             long writeCalls) {
@@ -86,7 +87,8 @@ public final class CaptureStats {
                 eventsOffered.sum(), eventsWritten.sum(),
                 bytesSource.sum(), bytesRaw.sum(), bytesEncoded.sum(), bytesWritten.sum(), d,
                 producerWaitNanos.sum(), producerWaits.sum(), ring == null ? 0 : ring.capacity(),
-                ring == null ? 0 : ring.usedBytes(), ring == null ? 0 : ring.highWaterBytes(), checkpoints.sum(),
+                ring == null ? 0 : ring.usedBytes(), ring == null ? 0 : ring.highWaterBytes(),
+                ring == null ? 0 : ring.allocatedBytes(), checkpoints.sum(),
                 durableOffset, writeCalls.sum());
     }
 }

@@ -18,14 +18,14 @@ final class EncoderWorker implements Runnable {
     private final PayloadEncoder encoder;
     private final Consumer<Throwable> onError;
     private final PayloadEncoder.Result result = new PayloadEncoder.Result();
-    private final ByteBuffer view;
+    /** This worker's views of the ring's segments (encoding moves a view's position), made on first use. */
+    private final java.util.IdentityHashMap<ByteBuffer, ByteBuffer> views = new java.util.IdentityHashMap<>();
 
     EncoderWorker(ActivationRing ring, CaptureStats stats, Encoding encoding, int maxTensorBytes, Consumer<Throwable> onError) {
         this.ring = ring;
         this.stats = stats;
         this.encoder = new PayloadEncoder(encoding, maxTensorBytes);
         this.onError = onError;
-        this.view = ring.buffer().duplicate();
     }
 
     @Override
@@ -51,15 +51,16 @@ final class EncoderWorker implements Runnable {
     }
 
     private void encode(RingSlot s) {
-        int payloadAt = s.offset + s.payloadOffset;
+        ByteBuffer view = views.computeIfAbsent(s.buffer, ByteBuffer::duplicate);
+        int payloadAt = s.at + s.payloadOffset;
         encoder.encode(view, payloadAt, s.sourceLength, s.dtype, result);
         TensorHeader h = new TensorHeader(result.codec, result.shuffled, result.transform, s.dtype, s.requestId,
                 s.step, result.transformParam, s.timestampNanos, result.rawLength, result.crc32c, result.maxAbsError,
                 s.shape, s.sample);
-        view.position(s.offset + StreamFormat.FRAME_HEADER_BYTES + s.nameLength);
+        view.position(s.at + StreamFormat.FRAME_HEADER_BYTES + s.nameLength);
         h.writeTo(view);
         int dataLen = s.payloadOffset - StreamFormat.FRAME_HEADER_BYTES - s.nameLength + result.payloadLength;
-        view.putInt(s.offset + 2, dataLen);
+        view.putInt(s.at + 2, dataLen);
         s.frameLength = StreamFormat.FRAME_HEADER_BYTES + s.nameLength + dataLen;
         stats.bytesRaw.add(result.rawLength);
         stats.bytesEncoded.add(result.payloadLength);

@@ -69,13 +69,12 @@ final class FrameWriter implements Runnable {
     public void run() {
         RingSlot[] batch = new RingSlot[MAX_BATCH_FRAMES];
         ByteBuffer[] views = new ByteBuffer[MAX_BATCH_FRAMES];
-        ByteBuffer ringView = ring.buffer().duplicate();
         try {
             while (true) {
                 int n = ring.collectReady(batch, batchBytes, IDLE_WAIT_NANOS);
                 if (n < 0) break;
                 if (n > 0) {
-                    writeBatch(batch, views, n, ringView);
+                    writeBatch(batch, views, n);
                     ring.release(n);
                     for (int i = 0; i < n; i++) batch[i] = null;
                 }
@@ -92,7 +91,7 @@ final class FrameWriter implements Runnable {
         }
     }
 
-    private void writeBatch(RingSlot[] batch, ByteBuffer[] views, int n, ByteBuffer ringView) {
+    private void writeBatch(RingSlot[] batch, ByteBuffer[] views, int n) {
         int v = 0;
         long bytes = 0;
         int tokens = 0;
@@ -105,7 +104,7 @@ final class FrameWriter implements Runnable {
             else if (s.dtype != null) tensors++;
             else events++;
             if (failure != null) continue;
-            views[v++] = ringView.slice(s.offset, s.frameLength);
+            views[v++] = s.buffer.slice(s.at, s.frameLength); // absolute: the shared segment is not changed
             bytes += s.frameLength;
         }
         if (failure != null) {

@@ -9,11 +9,14 @@ final class RingSlot {
     static final int FREE = 0, RESERVED = 1, FILLED = 2, ENCODING = 3, READY = 4;
 
     int state = FREE;
-    /** Offset of the frame in the ring buffer. */
+    /** Offset of the frame in the ring's range (placement). */
     int offset;
+    /** The ring segment holding the frame, and the frame's offset inside it (copying, encoding, writing). */
+    java.nio.ByteBuffer buffer;
+    int at;
     /** Bytes reserved (6-byte frame header, name, tensor header, source payload). */
     int reserved;
-    /** Bytes at the end of the buffer skipped to place this frame at offset 0 (freed with it). */
+    /** Bytes skipped before this frame: the short end of a segment or of the ring (freed with it). */
     int skipped;
     /** Bytes of the finished frame (set when READY). */
     int frameLength;
@@ -31,6 +34,7 @@ final class RingSlot {
 
     void clear() {
         state = FREE;
+        buffer = null;
         shape = null;
         sample = null;
         dtype = null;

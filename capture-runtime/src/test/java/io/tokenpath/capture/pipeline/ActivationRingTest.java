@@ -48,6 +48,56 @@ class ActivationRingTest {
     }
 
     @Test
+    void framesStayInsideOneSegmentAndItsBuffer() throws Exception {
+        ActivationRing ring = new ActivationRing(10_000, 64, 3_000); // segments of 3,000 bytes, the last of 1,000
+        ArrayDeque<RingSlot> live = new ArrayDeque<>();
+        Random rnd = new Random(11);
+        for (int i = 0; i < 100_000; i++) {
+            if (rnd.nextInt(3) > 0) {
+                RingSlot s = ring.reserve(1 + rnd.nextInt(rnd.nextBoolean() ? 200 : 3_000), 0);
+                if (s == null) continue;
+                int segment = s.offset / 3_000;
+                assertEquals(segment, (s.offset + s.reserved - 1) / 3_000, "frame [" + s.offset + "+" + s.reserved
+                        + ") crosses a segment boundary");
+                assertEquals(s.offset - segment * 3_000, s.at);
+                assertEquals(segment < 3 ? 3_000 : 1_000, s.buffer.capacity());
+                assertTrue(s.at + s.reserved <= s.buffer.capacity());
+                live.addLast(s);
+                s.frameLength = s.reserved;
+                ring.ready(s, true);
+            } else if (!live.isEmpty()) {
+                RingSlot[] out = new RingSlot[1 + rnd.nextInt(live.size())];
+                int got = ring.collectReady(out, Long.MAX_VALUE, 0);
+                ring.release(got);
+                for (int k = 0; k < got; k++) live.pollFirst();
+            }
+        }
+        assertNull(ring.reserve(3_001, 0), "a frame larger than a segment never fits");
+    }
+
+    @Test
+    void segmentsAreAllocatedWhenFirstUsedAndAnEmptyRingStartsOver() throws Exception {
+        int mib = 1 << 20;
+        ActivationRing ring = new ActivationRing(64 * mib, 1024, 4 * mib);
+        assertEquals(0, ring.allocatedBytes(), "nothing is allocated before the first frame");
+        RingSlot[] out = new RingSlot[1];
+        for (int i = 0; i < 1_000; i++) { // a writer that keeps up: the ring is empty before each frame
+            RingSlot s = ring.reserve(64 * 1024, 0);
+            s.frameLength = s.reserved;
+            ring.ready(s, true);
+            assertEquals(1, ring.collectReady(out, Long.MAX_VALUE, 0));
+            ring.release(1);
+        }
+        assertEquals(4 * mib, ring.allocatedBytes(), "64 MB of frames through an empty ring use its first segment only");
+        for (int i = 0; i < 100; i++) { // a writer that falls behind: 6.25 MiB live
+            RingSlot s = ring.reserve(64 * 1024, 0);
+            s.frameLength = s.reserved;
+            ring.ready(s, true);
+        }
+        assertEquals(8 * mib, ring.allocatedBytes(), "the ring grows one segment at a time as it fills");
+    }
+
+    @Test
     void fullRingWaitsThenTimesOut() throws Exception {
         ActivationRing ring = new ActivationRing(1_000, 8);
         assertNotNull(ring.reserve(600, 0));
