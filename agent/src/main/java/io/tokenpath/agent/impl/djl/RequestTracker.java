@@ -339,8 +339,8 @@ public final class RequestTracker implements Hooks {
             }
             if (calls != null) calls.exit(error);
             long model = innerModelNanos.get()[0];
-            m.modelCallDuration.record(model / NANOS, TokenMetrics.component("model"));
-            m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.component("translator"));
+            m.modelCallDuration.record(model / NANOS, TokenMetrics.MODEL_COMPONENT);
+            m.modelCallDuration.record(Math.max(0, d - model) / NANOS, TokenMetrics.TRANSLATOR_COMPONENT);
             Timeline t = current.get();
             // Beam search emits its first token from the prefill call itself, with no step call.
             if (t != null && t.steps == 0 && t.firstTokenFromModelCall && error == null) {

@@ -40,7 +40,10 @@ public final class MetricsExport implements AutoCloseable {
             java.util.List<io.opentelemetry.sdk.metrics.export.MetricProducer> producers, OtlpSettings otlp) {
         this.port = port;
         this.otlp = otlp;
-        var b = SdkMeterProvider.builder().setResource(resource);
+        // No exemplars: the agent's SDK is isolated from the application's and never sees a span, so the default
+        // trace-based filter only spends a context lookup on every measurement to find nothing to keep.
+        var b = SdkMeterProvider.builder().setResource(resource)
+                .setExemplarFilter(io.opentelemetry.sdk.metrics.ExemplarFilter.alwaysOff());
         producers.forEach(b::registerMetricProducer);
         DefaultAggregationSelector aggregation = exponential
                 ? DefaultAggregationSelector.getDefault().with(InstrumentType.HISTOGRAM, Aggregation.base2ExponentialBucketHistogram())

@@ -110,4 +110,8 @@ public final class TokenMetrics {
     public static Attributes component(String c) {
         return Attributes.of(COMPONENT, c);
     }
+
+    /** The two components of a model call, built once: they are recorded on every call. */
+    public static final Attributes MODEL_COMPONENT = component("model");
+    public static final Attributes TRANSLATOR_COMPONENT = component("translator");
 }

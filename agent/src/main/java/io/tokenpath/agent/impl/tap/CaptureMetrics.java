@@ -56,6 +56,13 @@ public final class CaptureMetrics {
                     CaptureStats.Snapshot s = snapshot(tap);
                     if (s != null) o.record(s.ringCapacity());
                 });
+        meter.upDownCounterBuilder("tokenpath.capture.ring.allocated").setUnit("By")
+                .setDescription("Direct memory the capture ring holds: its segments are allocated as it first fills them,"
+                        + " so this stays at the ring's high-water mark (at most the limit)")
+                .buildWithCallback(o -> {
+                    CaptureStats.Snapshot s = snapshot(tap);
+                    if (s != null) o.record(s.ringAllocatedBytes());
+                });
         meter.counterBuilder("tokenpath.capture.producer.wait").ofDoubles().setUnit("s")
                 .setDescription("Time application threads waited for ring space (policy block)")
                 .buildWithCallback(o -> {
