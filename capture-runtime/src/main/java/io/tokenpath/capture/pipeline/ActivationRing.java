@@ -213,6 +213,18 @@ final class ActivationRing {
         ready(s, true);
     }
 
+    /** The next tensor to encode if one is queued now, else null (does not wait). */
+    RingSlot pollForEncoding() {
+        lock.lock();
+        try {
+            RingSlot s = toEncode.pollFirst();
+            if (s != null) s.state = RingSlot.ENCODING;
+            return s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Next tensor to encode; null once the ring is closed and no producer can add more. */
     RingSlot takeForEncoding() throws InterruptedException {
         lock.lock();
@@ -301,6 +313,16 @@ final class ActivationRing {
         lock.lock();
         try {
             frontReady.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** True while less than half the ring is in use: a consumer may let work gather before it takes it. */
+    boolean mostlyFree() {
+        lock.lock();
+        try {
+            return usedBytes < capacity / 2;
         } finally {
             lock.unlock();
         }

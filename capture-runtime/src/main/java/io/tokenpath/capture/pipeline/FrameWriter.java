@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,8 @@ import java.util.function.Supplier;
 final class FrameWriter implements Runnable {
     private static final int MAX_BATCH_FRAMES = 1024;
     private static final long IDLE_WAIT_NANOS = 50_000_000L;
+    /** How long the writer lets frames gather after a short batch (see run). */
+    static final long LINGER_NANOS = 2_000_000L;
 
     private final ActivationRing ring;
     private final CaptureStats stats;
@@ -74,11 +77,18 @@ final class FrameWriter implements Runnable {
                 int n = ring.collectReady(batch, batchBytes, IDLE_WAIT_NANOS);
                 if (n < 0) break;
                 if (n > 0) {
-                    writeBatch(batch, views, n);
+                    long bytes = writeBatch(batch, views, n);
                     ring.release(n);
                     for (int i = 0; i < n; i++) batch[i] = null;
+                    afterBatch();
+                    // A short batch: let frames gather (the ring has room) rather than write a few at a time and
+                    // have every producer that completes the front frame wake this thread.
+                    if (bytes < batchBytes / 2 && n < MAX_BATCH_FRAMES && ring.mostlyFree() && !flushWanted()) {
+                        LockSupport.parkNanos(LINGER_NANOS);
+                    }
+                } else {
+                    afterBatch();
                 }
-                afterBatch();
             }
             if (failure == null) finish();
         } catch (InterruptedException e) {
@@ -91,7 +101,14 @@ final class FrameWriter implements Runnable {
         }
     }
 
-    private void writeBatch(RingSlot[] batch, ByteBuffer[] views, int n) {
+    private boolean flushWanted() {
+        synchronized (flushMonitor) {
+            return flushRequested > flushCompleted;
+        }
+    }
+
+    /** Writes the batch's frames; returns the bytes written (0 in discard mode after a failure). */
+    private long writeBatch(RingSlot[] batch, ByteBuffer[] views, int n) {
         int v = 0;
         long bytes = 0;
         int tokens = 0;
@@ -110,7 +127,7 @@ final class FrameWriter implements Runnable {
         if (failure != null) {
             // Discard mode: nothing reaches the file after a write error; every lost frame is counted.
             for (int i = 0; i < tensors + tokens + events; i++) stats.drop(DropReason.WRITE_ERROR);
-            return;
+            return 0;
         }
         try {
             long done = 0;
@@ -129,9 +146,11 @@ final class FrameWriter implements Runnable {
             stats.tensorsWritten.add(tensors);
             stats.tokensWritten.add(tokens);
             stats.eventsWritten.add(events);
+            return bytes;
         } catch (IOException e) {
             fail(e);
             for (int i = 0; i < tensors + tokens + events; i++) stats.drop(DropReason.WRITE_ERROR);
+            return 0;
         } finally {
             for (int i = 0; i < v; i++) views[i] = null;
         }
