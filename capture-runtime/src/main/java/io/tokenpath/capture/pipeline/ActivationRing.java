@@ -12,10 +12,16 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The ring's space is one range of offsets cut into segments, each its own direct buffer, allocated the first
  * time a frame is placed in it: a capture costs nothing at start-up (a 256 MiB buffer takes most of a second to
- * zero) and its resident memory is the ring's high-water mark, not its capacity, since an empty ring starts again
- * at offset 0. A frame is contiguous inside one segment: when the rest of a segment (or of the ring) is too short,
- * the frame goes to the next segment's start (or to offset 0) and the short end is skipped, freed with the frame.
- * One lock guards the bookkeeping; no lock is held while bytes are copied, encoded or written.
+ * zero) and its resident memory is the ring's high-water mark, not its capacity: an empty ring starts again at
+ * offset 0, and a ring that never quite empties wraps at the end of the segments it has rather than walking into
+ * new ones (it grows only when those are full). A frame is contiguous inside one segment: when the rest of a
+ * segment (or of the ring) is too short, the frame goes to the next segment's start (or to offset 0) and the short
+ * end is skipped, freed with the frame. One lock guards the bookkeeping; no lock is held while bytes are copied,
+ * encoded or written.
+ *
+ * <p>Producers wake an encoder only when none is awake (encoders linger a moment after their queue empties) or
+ * when work piles up: a wake-up is a system call and a context switch on the producer's thread, which is the
+ * application's, and with one per frame it cost more than the copy (tiny sample model, 32 frames per token).
  */
 final class ActivationRing {
     private final ByteBuffer[] segments;
@@ -37,6 +43,11 @@ final class ActivationRing {
     private long releasedTotal;
 
     private final ArrayDeque<RingSlot> toEncode = new ArrayDeque<>();
+    private long toEncodeBytes;
+    /** Encoder threads not waiting on {@link #workQueued} (encoding, or lingering before they wait). */
+    private int encodersAwake;
+    /** Bytes queued for encoding above which a producer wakes one more encoder although one is awake. */
+    static final long WAKE_ANOTHER_ENCODER_BYTES = 256 * 1024;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomFreed = lock.newCondition();
     private final Condition workQueued = lock.newCondition();
@@ -66,6 +77,19 @@ final class ActivationRing {
         lock.lock();
         try {
             return capacity;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Allocates the first segment now (the writer thread does, as the capture opens) so that the application's first
+     * captured frame does not pay for it: page faults over a 33 MiB segment took about 0.17 s on the 2-core VM.
+     */
+    void allocateFirstSegment() {
+        lock.lock();
+        try {
+            if (!closed && capacity > 0) segmentAt(0);
         } finally {
             lock.unlock();
         }
@@ -119,9 +143,13 @@ final class ActivationRing {
             return fit(0, len, capacity);
         }
         int tail = slots[front].offset;
-        if (tail < head) { // live bytes are [tail, head): room at the end, else at the start
-            int off = fit(head, len, capacity);
-            return off >= 0 ? off : fit(0, len, tail);
+        if (tail < head) {
+            // Live bytes are [tail, head): room after them inside the segments allocated so far, else before them
+            // (wrapping at the end of those segments), and only then in a new segment.
+            int off = fit(head, len, allocatedEnd());
+            if (off >= 0) return off;
+            off = fit(0, len, tail);
+            return off >= 0 ? off : fit(head, len, capacity);
         }
         // wrapped: live bytes are [tail, capacity) and [0, head); room is [head, tail)
         return fit(head, len, tail);
@@ -133,6 +161,11 @@ final class ActivationRing {
         if (off + (long) len > segmentEnd(off)) off = segmentEnd(off); // the rest of this segment is too short
         if (off >= capacity || off + (long) len > segmentEnd(off) || off + (long) len > limit) return -1;
         return off;
+    }
+
+    /** The end of the allocated segments: they are always a prefix of the ring (allocated in offset order). */
+    private int allocatedEnd() {
+        return (int) allocatedBytes;
     }
 
     private int segmentEnd(int off) {
@@ -164,8 +197,8 @@ final class ActivationRing {
         ByteBuffer segment = segmentAt(off);
         if (segment == null) return null;
         RingSlot s = slots[(front + count) % slots.length];
-        // Bytes skipped before this frame: a segment's short end, or the ring's end when it wraps to 0.
-        long skipped = count == 0 ? 0 : off >= head ? off - head : capacity - head + off;
+        // Bytes skipped before this frame: a segment's short end, or the allocated end when it wraps to 0.
+        long skipped = count == 0 ? 0 : off >= head ? off - head : allocatedEnd() - head + off;
         s.state = RingSlot.RESERVED;
         s.offset = off;
         s.buffer = segment;
@@ -188,7 +221,8 @@ final class ActivationRing {
             s.state = RingSlot.FILLED;
             pendingFills--;
             toEncode.addLast(s);
-            workQueued.signal();
+            toEncodeBytes += s.reserved;
+            if (encodersAwake == 0 || toEncodeBytes > WAKE_ANOTHER_ENCODER_BYTES) workQueued.signal();
         } finally {
             lock.unlock();
         }
@@ -217,9 +251,7 @@ final class ActivationRing {
     RingSlot pollForEncoding() {
         lock.lock();
         try {
-            RingSlot s = toEncode.pollFirst();
-            if (s != null) s.state = RingSlot.ENCODING;
-            return s;
+            return nextToEncode();
         } finally {
             lock.unlock();
         }
@@ -231,14 +263,45 @@ final class ActivationRing {
         try {
             while (toEncode.isEmpty()) {
                 if (closed && pendingFills == 0) return null;
-                workQueued.await();
+                encodersAwake--;
+                try {
+                    workQueued.await();
+                } finally {
+                    encodersAwake++;
+                }
             }
-            RingSlot s = toEncode.pollFirst();
-            s.state = RingSlot.ENCODING;
-            return s;
+            return nextToEncode();
         } finally {
             lock.unlock();
         }
+    }
+
+    /** An encoder thread starts: it counts as awake until it waits for work. */
+    void encoderStarted() {
+        lock.lock();
+        try {
+            encodersAwake++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** An encoder thread ends: producers no longer count on it. */
+    void encoderStopped() {
+        lock.lock();
+        try {
+            encodersAwake--;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private RingSlot nextToEncode() {
+        RingSlot s = toEncode.pollFirst();
+        if (s == null) return null;
+        toEncodeBytes -= s.reserved;
+        s.state = RingSlot.ENCODING;
+        return s;
     }
 
     /**

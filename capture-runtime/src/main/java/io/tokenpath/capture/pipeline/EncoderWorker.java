@@ -39,6 +39,7 @@ final class EncoderWorker implements Runnable {
 
     @Override
     public void run() {
+        ring.encoderStarted();
         try {
             boolean lingered = false;
             while (true) {
@@ -63,6 +64,7 @@ final class EncoderWorker implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            ring.encoderStopped();
             encoder.close();
         }
     }

@@ -72,6 +72,7 @@ final class FrameWriter implements Runnable {
     public void run() {
         RingSlot[] batch = new RingSlot[MAX_BATCH_FRAMES];
         ByteBuffer[] views = new ByteBuffer[MAX_BATCH_FRAMES];
+        ring.allocateFirstSegment();
         try {
             while (true) {
                 int n = ring.collectReady(batch, batchBytes, IDLE_WAIT_NANOS);

@@ -98,6 +98,34 @@ class ActivationRingTest {
     }
 
     @Test
+    void aRingThatNeverEmptiesWrapsInsideTheSegmentsItHas() throws Exception {
+        int mib = 1 << 20;
+        ActivationRing ring = new ActivationRing(64 * mib, 1024, 4 * mib);
+        ArrayDeque<RingSlot> live = new ArrayDeque<>();
+        RingSlot[] out = new RingSlot[1];
+        for (int i = 0; i < 10_000; i++) { // 640 MB through the ring, never fewer than two frames in it
+            RingSlot s = ring.reserve(64 * 1024, 0);
+            assertNotNull(s);
+            s.frameLength = s.reserved;
+            ring.ready(s, true);
+            live.addLast(s);
+            if (live.size() > 2) {
+                assertEquals(1, ring.collectReady(out, Long.MAX_VALUE, 0));
+                assertSame(live.pollFirst(), out[0], "frames leave in the order they were reserved");
+                ring.release(1);
+            }
+        }
+        assertEquals(4 * mib, ring.allocatedBytes(), "a writer a few frames behind needs one segment, not the ring");
+        assertTrue(ring.usedBytes() <= 3 * 64 * 1024 + 64 * 1024, "used " + ring.usedBytes());
+        while (!live.isEmpty()) {
+            assertEquals(1, ring.collectReady(out, Long.MAX_VALUE, 0));
+            assertSame(live.pollFirst(), out[0]);
+            ring.release(1);
+        }
+        assertEquals(0, ring.usedBytes(), "every skipped byte is freed with its frame");
+    }
+
+    @Test
     void fullRingWaitsThenTimesOut() throws Exception {
         ActivationRing ring = new ActivationRing(1_000, 8);
         assertNotNull(ring.reserve(600, 0));

@@ -11,6 +11,7 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,6 +24,8 @@ public final class ActivationTap {
     private final AgentLog log;
     private final BlockPaths paths = new BlockPaths();
     private final Map<Class<?>, Method[]> accessors = new ConcurrentHashMap<>();
+    /** DJL DataType constant to the stream's dtype (empty: none), so a block output costs no string work. */
+    private final Map<Object, Optional<DType>> dtypes = new ConcurrentHashMap<>();
     private final Map<Object, Boolean> selection = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private volatile ActivationCapture capture;
     private volatile TapSampling sampling = TapSampling.ALL;
@@ -176,7 +179,8 @@ public final class ActivationTap {
             String name = i == 0 ? path : path + "#" + i;
             i++;
             Method[] m = accessors.computeIfAbsent(array.getClass(), ActivationTap::resolve);
-            DType dtype = dtype(String.valueOf(m[0].invoke(array)));
+            DType dtype = dtypes.computeIfAbsent(m[0].invoke(array), d -> Optional.ofNullable(dtype(String.valueOf(d))))
+                    .orElse(null);
             long[] shape = (long[]) m[2].invoke(m[1].invoke(array));
             if (dtype == null || (groups > 1 && (shape.length == 0 || shape[0] % groups != 0))) {
                 c.countUnsupported();
