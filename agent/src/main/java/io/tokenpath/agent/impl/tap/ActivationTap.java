@@ -7,11 +7,8 @@ import io.tokenpath.capture.pipeline.ActivationCapture;
 import io.tokenpath.capture.util.Json;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -23,9 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ActivationTap {
     private final AgentLog log;
     private final BlockPaths paths = new BlockPaths();
-    private final Map<Class<?>, Method[]> accessors = new ConcurrentHashMap<>();
-    /** DJL DataType constant to the stream's dtype (empty: none), so a block output costs no string work. */
-    private final Map<Object, Optional<DType>> dtypes = new ConcurrentHashMap<>();
+    private final Map<Class<?>, NdArrayAccess> accessors = new ConcurrentHashMap<>();
     private final Map<Object, Boolean> selection = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private volatile ActivationCapture capture;
     private volatile TapSampling sampling = TapSampling.ALL;
@@ -178,15 +173,14 @@ public final class ActivationTap {
             if (i > 0 && !all) break;
             String name = i == 0 ? path : path + "#" + i;
             i++;
-            Method[] m = accessors.computeIfAbsent(array.getClass(), ActivationTap::resolve);
-            DType dtype = dtypes.computeIfAbsent(m[0].invoke(array), d -> Optional.ofNullable(dtype(String.valueOf(d))))
-                    .orElse(null);
-            long[] shape = (long[]) m[2].invoke(m[1].invoke(array));
+            NdArrayAccess access = accessors.computeIfAbsent(array.getClass(), NdArrayAccess::of);
+            DType dtype = access.dtype(array);
+            long[] shape = access.shape(array);
             if (dtype == null || (groups > 1 && (shape.length == 0 || shape[0] % groups != 0))) {
                 c.countUnsupported();
                 continue;
             }
-            ByteBuffer bytes = (ByteBuffer) m[3].invoke(array, true); // a view: copied below, before DJL frees it
+            ByteBuffer bytes = access.bytes(array); // a view: copied below, before DJL frees it
             if (groups == 1) {
                 if ((take == null || take[0]) && c.captureTensor(name, dtype, shape, requestIds[0], steps[0], bytes)) frames[0]++;
                 continue;
@@ -214,34 +208,5 @@ public final class ActivationTap {
     private void onRequestEvent(Map<String, Object> fields) {
         ActivationCapture c = capture;
         if (c != null) c.recordRequestEvent(fields);
-    }
-
-    private static Method[] resolve(Class<?> ndArrayClass) {
-        try {
-            Method dataType = ndArrayClass.getMethod("getDataType");
-            Method shape = ndArrayClass.getMethod("getShape");
-            Method shapeArray = shape.getReturnType().getMethod("getShape");
-            Method bytes = ndArrayClass.getMethod("toByteBuffer", boolean.class);
-            for (Method m : new Method[] {dataType, shape, shapeArray, bytes}) m.setAccessible(true);
-            return new Method[] {dataType, shape, shapeArray, bytes};
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(ndArrayClass + " is not a DJL NDArray: " + e, e);
-        }
-    }
-
-    /** DJL DataType name to the stream's dtype; null where the stream has none (int16, unsigned > 8 bit, strings). */
-    static DType dtype(String djl) {
-        switch (djl.toUpperCase(Locale.ROOT)) {
-            case "FLOAT32": return DType.FLOAT32;
-            case "FLOAT64": return DType.FLOAT64;
-            case "FLOAT16": return DType.FLOAT16;
-            case "BFLOAT16": return DType.BFLOAT16;
-            case "INT8": return DType.INT8;
-            case "UINT8": return DType.UINT8;
-            case "INT32": return DType.INT32;
-            case "INT64": return DType.INT64;
-            case "BOOLEAN": return DType.BOOLEAN;
-            default: return null;
-        }
     }
 }
