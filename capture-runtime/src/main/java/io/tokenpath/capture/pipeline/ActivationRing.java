@@ -48,6 +48,8 @@ final class ActivationRing {
     private int encodersAwake;
     /** Bytes queued for encoding above which a producer wakes one more encoder although one is awake. */
     static final long WAKE_ANOTHER_ENCODER_BYTES = 256 * 1024;
+    /** Offset past which the ring goes back to 0 whenever the frames in it leave room there. */
+    static final int EARLY_WRAP_BYTES = 1 << 20;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition roomFreed = lock.newCondition();
     private final Condition workQueued = lock.newCondition();
@@ -144,8 +146,15 @@ final class ActivationRing {
         }
         int tail = slots[front].offset;
         if (tail < head) {
-            // Live bytes are [tail, head): room after them inside the segments allocated so far, else before them
-            // (wrapping at the end of those segments), and only then in a new segment.
+            // Live bytes are [tail, head). Past the first MiB, back to offset 0 as soon as there is room before
+            // them, so a ring that keeps up reuses the same cache-warm MiB instead of streaming through its whole
+            // segment (the copy on the application's thread, the encoders and the writer all touch these bytes);
+            // else room after them inside the segments allocated so far, else before them, and only then in a new
+            // segment.
+            if (head >= EARLY_WRAP_BYTES) {
+                int off = fit(0, len, tail);
+                if (off >= 0) return off;
+            }
             int off = fit(head, len, allocatedEnd());
             if (off >= 0) return off;
             off = fit(0, len, tail);
@@ -197,8 +206,9 @@ final class ActivationRing {
         ByteBuffer segment = segmentAt(off);
         if (segment == null) return null;
         RingSlot s = slots[(front + count) % slots.length];
-        // Bytes skipped before this frame: a segment's short end, or the allocated end when it wraps to 0.
-        long skipped = count == 0 ? 0 : off >= head ? off - head : allocatedEnd() - head + off;
+        // Bytes skipped before this frame: a segment's short end (when it wraps to 0, the bytes after the last frame
+        // are not counted: they are free, just not usable until the frames before them are written).
+        long skipped = count == 0 ? 0 : off >= head ? off - head : off;
         s.state = RingSlot.RESERVED;
         s.offset = off;
         s.buffer = segment;

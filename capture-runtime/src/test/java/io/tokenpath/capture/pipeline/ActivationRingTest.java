@@ -103,9 +103,11 @@ class ActivationRingTest {
         ActivationRing ring = new ActivationRing(64 * mib, 1024, 4 * mib);
         ArrayDeque<RingSlot> live = new ArrayDeque<>();
         RingSlot[] out = new RingSlot[1];
+        int furthest = 0;
         for (int i = 0; i < 10_000; i++) { // 640 MB through the ring, never fewer than two frames in it
             RingSlot s = ring.reserve(64 * 1024, 0);
             assertNotNull(s);
+            furthest = Math.max(furthest, s.offset + s.reserved);
             s.frameLength = s.reserved;
             ring.ready(s, true);
             live.addLast(s);
@@ -116,6 +118,8 @@ class ActivationRingTest {
             }
         }
         assertEquals(4 * mib, ring.allocatedBytes(), "a writer a few frames behind needs one segment, not the ring");
+        assertTrue(furthest <= ActivationRing.EARLY_WRAP_BYTES + 64 * 1024, "frames reached offset " + furthest
+                + ": a ring that keeps up goes back to 0 after its first MiB");
         assertTrue(ring.usedBytes() <= 3 * 64 * 1024 + 64 * 1024, "used " + ring.usedBytes());
         while (!live.isEmpty()) {
             assertEquals(1, ring.collectReady(out, Long.MAX_VALUE, 0));
