@@ -13,8 +13,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The ring's space is one range of offsets cut into segments, each its own direct buffer, allocated the first
  * time a frame is placed in it: a capture costs nothing at start-up (a 256 MiB buffer takes most of a second to
  * zero) and its resident memory is the ring's high-water mark, not its capacity: an empty ring starts again at
- * offset 0, and a ring that never quite empties wraps at the end of the segments it has rather than walking into
- * new ones (it grows only when those are full). A frame is contiguous inside one segment: when the rest of a
+ * offset 0, and a ring that never quite empties goes back to 0 past its first MiB when there is room there, else
+ * wraps at the end of the segments it has rather than walking into new ones (it grows only when those are full). A frame is contiguous inside one segment: when the rest of a
  * segment (or of the ring) is too short, the frame goes to the next segment's start (or to offset 0) and the short
  * end is skipped, freed with the frame. One lock guards the bookkeeping; no lock is held while bytes are copied,
  * encoded or written.
