@@ -14,10 +14,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * time a frame is placed in it: a capture costs nothing at start-up (a 256 MiB buffer takes most of a second to
  * zero) and its resident memory is the ring's high-water mark, not its capacity: an empty ring starts again at
  * offset 0, and a ring that never quite empties goes back to 0 past its first MiB when there is room there, else
- * wraps at the end of the segments it has rather than walking into new ones (it grows only when those are full). A frame is contiguous inside one segment: when the rest of a
- * segment (or of the ring) is too short, the frame goes to the next segment's start (or to offset 0) and the short
- * end is skipped, freed with the frame. One lock guards the bookkeeping; no lock is held while bytes are copied,
- * encoded or written.
+ * wraps at the end of the segments it has rather than walking into new ones (it grows only when those are full).
+ * A frame is contiguous inside one segment: when the rest of a segment (or of the ring) is too short, the frame
+ * goes to the next segment's start (or to offset 0) and the short end is skipped, freed with the frame. One lock
+ * guards the bookkeeping; no lock is held while bytes are copied, encoded or written.
  *
  * <p>Producers wake an encoder only when none is awake (encoders linger a moment after their queue empties) or
  * when work piles up: a wake-up is a system call and a context switch on the producer's thread, which is the
@@ -151,16 +151,13 @@ final class ActivationRing {
             // segment (the copy on the application's thread, the encoders and the writer all touch these bytes);
             // else room after them inside the segments allocated so far, else before them, and only then in a new
             // segment.
-            if (head >= EARLY_WRAP_BYTES) {
-                int off = fit(0, len, tail);
-                if (off >= 0) return off;
-            }
-            int off = fit(head, len, allocatedEnd());
-            if (off >= 0) return off;
-            off = fit(0, len, tail);
-            return off >= 0 ? off : fit(head, len, capacity);
+            int before = fit(0, len, tail);
+            if (before >= 0 && head >= EARLY_WRAP_BYTES) return before;
+            int after = fit(head, len, allocatedEnd());
+            if (after >= 0) return after;
+            return before >= 0 ? before : fit(head, len, capacity);
         }
-        // wrapped: live bytes are [tail, capacity) and [0, head); room is [head, tail)
+        // wrapped: live bytes are [tail, end of the last frame before the wrap) and [0, head); room is [head, tail)
         return fit(head, len, tail);
     }
 

@@ -77,18 +77,17 @@ final class FrameWriter implements Runnable {
             while (true) {
                 int n = ring.collectReady(batch, batchBytes, IDLE_WAIT_NANOS);
                 if (n < 0) break;
+                long bytes = 0;
                 if (n > 0) {
-                    long bytes = writeBatch(batch, views, n);
+                    bytes = writeBatch(batch, views, n);
                     ring.release(n);
                     for (int i = 0; i < n; i++) batch[i] = null;
-                    afterBatch();
-                    // A short batch: let frames gather (the ring has room) rather than write a few at a time and
-                    // have every producer that completes the front frame wake this thread.
-                    if (bytes < batchBytes / 2 && n < MAX_BATCH_FRAMES && ring.mostlyFree() && !flushWanted()) {
-                        LockSupport.parkNanos(LINGER_NANOS);
-                    }
-                } else {
-                    afterBatch();
+                }
+                afterBatch();
+                // A short batch: let frames gather (the ring has room) rather than write a few at a time and have
+                // every producer that completes the front frame wake this thread.
+                if (n > 0 && bytes < batchBytes / 2 && n < MAX_BATCH_FRAMES && ring.mostlyFree() && !flushWanted()) {
+                    LockSupport.parkNanos(LINGER_NANOS);
                 }
             }
             if (failure == null) finish();
