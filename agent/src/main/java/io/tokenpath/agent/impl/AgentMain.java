@@ -7,7 +7,11 @@ import io.tokenpath.agent.impl.attribution.ClientAttribution;
 import io.tokenpath.agent.impl.djl.RequestTracker;
 import io.tokenpath.agent.impl.helper.HelperMetrics;
 import io.tokenpath.agent.impl.helper.HelperStarter;
+import io.tokenpath.agent.impl.instrument.CachedWeaver;
 import io.tokenpath.agent.impl.instrument.Instrumenter;
+import io.tokenpath.agent.impl.instrument.WeaveCache;
+import io.tokenpath.agent.impl.instrument.WeaveTargets;
+import io.tokenpath.agent.impl.instrument.WeavingGate;
 import io.tokenpath.agent.impl.metrics.Buckets;
 import io.tokenpath.agent.impl.metrics.ClientLabels;
 import io.tokenpath.agent.impl.metrics.MetricsExport;
@@ -22,7 +26,8 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * Starts the agent inside its isolated class loader: configuration, metrics export, hooks, weaving. Each part that
- * fails is reported in one line and left out; the rest starts, and the application always runs.
+ * fails is reported in one line and left out; the rest starts, and the application always runs. premain returns
+ * within tens of milliseconds; the rest starts beside the application (see {@link WeavingGate}).
  */
 public final class AgentMain {
     private AgentMain() {}
@@ -31,6 +36,14 @@ public final class AgentMain {
     private static volatile ActivationTap tap;
     private static volatile io.tokenpath.agent.impl.helper.HelperClient helper;
 
+    /** How long a target class that loads during start-up waits for the agent before it loads unwoven. */
+    private static final long WAIT_FOR_START_NANOS = 60_000_000_000L;
+
+    /**
+     * premain / agentmain: reads the configuration and puts the {@link WeavingGate} in place, then returns; the
+     * rest of the start-up runs on the agent's own threads beside the application's. A DJL (or servlet, pointcut,
+     * API) class that the application loads before the agent is ready waits for it, so nothing is missed.
+     */
     public static void start(Instrumentation inst, String args, boolean lateAttach) {
         long t0 = System.nanoTime();
         AgentConfig cfg = AgentConfig.load(args);
@@ -42,30 +55,60 @@ public final class AgentMain {
         Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
                 cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
                 checkedPointcut(cfg, "pointcut.token"));
-        // The OpenTelemetry SDK and the exporter start on a second thread while Byte Buddy weaves on this one: both
-        // are mostly class loading, and the two cores of a small host do them side by side. premain still returns
-        // only when both are done and the hooks are in place, so no application code runs before the agent is
-        // complete (a late attach may miss a generation already running, as documented).
-        java.util.concurrent.FutureTask<RequestTracker> telemetry =
-                new java.util.concurrent.FutureTask<>(() -> setUpTelemetry(cfg, log));
-        Thread init = new Thread(telemetry, "tokenpath-init");
+        WeavingGate gate = WeavingGate.install(inst, WeaveTargets.of(plan), log, WAIT_FOR_START_NANOS);
+        long premainNanos = System.nanoTime() - t0;
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        Thread init = new Thread(() -> {
+            try {
+                finishStart(inst, cfg, log, plan, gate, lateAttach, t0, premainNanos);
+            } catch (Throwable t) {
+                gate.fail();
+                log.info("the agent could not start (" + rootMessage(t) + "); the application runs on without it");
+            } finally {
+                finished.countDown();
+            }
+        }, "tokenpath-init");
         init.setDaemon(true);
         init.start();
-        Instrumenter instrumenter = new Instrumenter();
-        try {
-            instrumenter.install(inst, plan, log);
-        } catch (Throwable t) {
-            log.info("instrumentation could not be installed (" + t + "); metrics endpoint stays up with no data");
-        }
+        // A short-lived application may end before the agent is ready: its exit waits (bounded) for the start-up,
+        // so the configuration report and a capture's clean close are never lost.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                finished.await(10, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            stop();
+        }, "tokenpath-shutdown"));
+    }
+
+    /**
+     * On the init thread: Byte Buddy's weaving here, the OpenTelemetry SDK and its exporter on a second thread
+     * (both mostly class loading, which two cores do side by side); then the hooks, the capture, and the gate opens.
+     */
+    private static void finishStart(Instrumentation inst, AgentConfig cfg, AgentLog log, Instrumenter.Plan plan,
+            WeavingGate gate, boolean lateAttach, long t0, long premainNanos) throws Exception {
+        WeavingGate.markAgentThread();
+        java.util.concurrent.FutureTask<RequestTracker> telemetry = new java.util.concurrent.FutureTask<>(() -> {
+            WeavingGate.markAgentThread();
+            return setUpTelemetry(cfg, log);
+        });
+        Thread metricsInit = new Thread(telemetry, "tokenpath-init-metrics");
+        metricsInit.setDaemon(true);
+        metricsInit.start();
+        // Instrumenter is only touched inside the lambda: loading it would load Byte Buddy's types with it.
+        java.util.List<String> woven = new java.util.concurrent.CopyOnWriteArrayList<>();
+        WeaveCache cache = openWeaveCache(cfg, plan);
+        CachedWeaver weaver = new CachedWeaver(cache, () -> Instrumenter.build(plan, log, woven), woven, log);
+        // Byte Buddy up front when the cache cannot spare it (no cache, or this build's first run); otherwise only
+        // on the first class the cache lacks, and a start from a warm cache never loads it.
+        boolean weaverUsable = cache != null && !cache.fresh() || weaver.buildNow();
         long tWoven = System.nanoTime();
         RequestTracker tracker;
         try {
             tracker = telemetry.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.info("interrupted while starting; the agent is off");
-            return;
         } catch (java.util.concurrent.ExecutionException e) {
+            gate.fail();
             log.info("metrics could not be set up (" + rootMessage(e) + "); the agent is off, the application runs on");
             return;
         }
@@ -73,15 +116,18 @@ public final class AgentMain {
         Bridge.install(cfg.flag("debug.fail_hooks") ? new FailingHooks(tracker) : tracker);
         startCaptureFromConfig(cfg, tap);
         startCaptureControl(cfg, tap, log);
+        int late = 0;
+        if (weaverUsable) late = gate.open(weaver);
+        else gate.fail();
         for (AgentConfig.Problem p : cfg.problems()) log.info("config: " + p);
-        Runtime.getRuntime().addShutdownHook(new Thread(AgentMain::stop, "tokenpath-shutdown"));
         MetricsExport ex = export;
         String host = cfg.get("metrics.host");
         log.info("agent " + version() + (lateAttach ? " attached late" : " started") + "; metrics: "
                 + (ex.port() > 0 ? "http://" + host + ":" + ex.port() + "/metrics" : "not scraped")
                 + (ex.otlp() == null ? "" : ", pushed over OTLP to " + ex.otlp().endpoint() + " every "
                         + ex.otlp().interval().toMillis() / 1000.0 + " s")
-                + "; woven so far: " + instrumenter.transformed().size() + " classes; start-up "
+                + "; woven so far: " + woven.size() + " classes (" + weaver.hits()
+                + " from the weave cache, " + late + " loaded before the agent was ready); premain " + ms(premainNanos) + " ms, ready after "
                 + ms(System.nanoTime() - t0) + " ms (weaving " + ms(tWoven - t0) + " alongside metrics "
                 + telemetryMillis + ", then " + ms(System.nanoTime() - tReady) + " for hooks and capture)");
     }
@@ -122,6 +168,23 @@ public final class AgentMain {
         tracker.setApi(new ManualApi(tracker, t, clients, log));
         telemetryMillis = ms(System.nanoTime() - t0);
         return tracker;
+    }
+
+    /** The weave cache from weave.cache (default under the user's home); null when off or unusable (one line). */
+    private static WeaveCache openWeaveCache(AgentConfig cfg, Instrumenter.Plan plan) {
+        String setting = cfg.get("weave.cache");
+        if ("off".equals(setting)) return null;
+        java.nio.file.Path root = setting == null || setting.isBlank()
+                ? java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "tokenpath", "weave")
+                : java.nio.file.Path.of(setting);
+        try {
+            java.nio.file.Path jar = java.nio.file.Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return WeaveCache.open(root, WeaveCache.identity(jar, plan));
+        } catch (java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            cfg.problems().add(new AgentConfig.Problem("weave.cache", "weave.cache: cannot use " + root + " ("
+                    + e.getMessage() + "); every start weaves with Byte Buddy"));
+            return null;
+        }
     }
 
     /** The OTLP push from otlp.* keys or the standard OTEL_* variables; a bad value disables only the push. */

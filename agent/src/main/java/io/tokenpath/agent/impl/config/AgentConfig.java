@@ -49,6 +49,7 @@ public final class AgentConfig {
         k.put("instrument.http", new String[] {"true", "read client identity and arrival time on the JDK HTTP server and servlet containers (javax and jakarta)"});
         k.put("instrument.executors", new String[] {"true", "carry request context through ThreadPoolExecutor and blocking-queue hand-offs"});
         k.put("instrument.blocks", new String[] {"true", "weave AbstractBaseBlock.forward for the activation tap (idle unless a capture runs)"});
+        k.put("weave.cache", new String[] {"", "directory of woven classes kept between runs, so a warm start skips Byte Buddy (default: ~/.cache/tokenpath/weave; must be this user's and not writable by others); off: weave on every start"});
         k.put("pointcut.request", new String[] {"", "Class#method of a custom generation loop's per-request method"});
         k.put("pointcut.token", new String[] {"", "Class#method called once per generated token in that loop"});
         k.put("capture.control.port", new String[] {"0", "port of the on-demand capture endpoint (/capture); 0 = off"});

@@ -11,29 +11,29 @@ import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.utility.JavaModule;
 
-import java.lang.instrument.Instrumentation;
+import java.lang.instrument.ClassFileTransformer;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static net.bytebuddy.matcher.ElementMatchers.*;
 
 /**
- * Weaves the advice into DJL (generation, steps, continuous batching, model calls), the JDK HTTP server (client identity and arrival),
- * ThreadPoolExecutor (request context across queues) and configured custom pointcuts. Retransformation without
- * class-format changes, so late attach works and already-loaded classes are covered.
+ * Builds the weaving of the advice into DJL (generation, steps, continuous batching, model calls), the JDK HTTP server (client identity and arrival),
+ * ThreadPoolExecutor (request context across queues) and configured custom pointcuts, on the classes
+ * {@link WeaveTargets} names. No class-format changes, so classes already loaded (a late attach, the JDK's early
+ * classes) are woven by retransformation.
  */
 public final class Instrumenter {
     /** Which pieces to weave. */
     public record Plan(boolean djl, boolean http, boolean executors, boolean blocks, String requestPointcut,
             String tokenPointcut) {}
 
-    private final List<String> transformed = new CopyOnWriteArrayList<>();
+    private Instrumenter() {}
 
-    public List<String> transformed() {
-        return transformed;
-    }
-
-    public void install(Instrumentation inst, Plan plan, AgentLog log) throws ReflectiveOperationException {
+    /**
+     * The weaving transformer for {@code plan}, not registered: the {@link WeavingGate} calls it for the target
+     * classes once the agent is ready. The names of the classes it weaves are added to {@code woven}.
+     */
+    public static ClassFileTransformer build(Plan plan, AgentLog log, List<String> woven) throws ReflectiveOperationException {
         ClassLoader agentLoader = Instrumenter.class.getClassLoader();
         ClassFileLocator locator = ClassFileLocator.ForClassLoader.of(agentLoader);
         Advice.WithCustomMapping mapping = Advice.withCustomMapping();
@@ -44,51 +44,50 @@ public final class Instrumenter {
         // Retransformation, no initialization strategy, no type validation: see LeanAgentBuilder.
         AgentBuilder b = LeanAgentBuilder.create()
                 .disableClassFormatChanges()
-                .ignore(ignored(), is(agentLoader))
-                .with(new Listener(log, transformed));
+                // The WeavingGate passes only the target classes by name: nothing else reaches the matchers.
+                .ignore(none())
+                .with(new Listener(log, woven));
         if (LeanAgentBuilder.fallback != null) {
             log.info("Byte Buddy's AgentBuilder built the slow way (" + LeanAgentBuilder.fallback + "): start-up takes longer");
         }
         if (plan.djl()) {
-            b = b.type(named("ai.djl.modality.nlp.generate.TextGenerator"))
+            b = b.type(named(WeaveTargets.TEXT_GENERATOR))
                     .transform(visit(mapping, GenerationAdvice.class, locator, handler,
                             named("greedySearch").or(named("beamSearch")).or(named("contrastiveSearch"))))
-                    .type(named("ai.djl.modality.nlp.generate.StepGeneration"))
+                    .type(named(WeaveTargets.STEP_GENERATION))
                     .transform(visit(mapping, TokenAdvice.class, locator, handler,
                             named("greedyStepGen").or(named("beamStepGeneration")).or(named("constrastiveStepGeneration"))))
                     // Continuous batching: join and steps on the scheduler, each step and each leave on the
                     // SeqBatcher, which every scheduler implementation drives the same way.
-                    .type(named("ai.djl.modality.nlp.generate.SeqBatchScheduler"))
+                    .type(named(WeaveTargets.SEQ_BATCH_SCHEDULER))
                     .transform(visit(mapping, BatchJoinAdvice.class, locator, handler,
                             named("addRequest").and(takesArguments(2))))
                     .transform(visit(mapping, BatchForwardAdvice.class, locator, handler,
                             named("incrementForward").and(takesArguments(int.class))))
-                    .type(named("ai.djl.modality.nlp.generate.SeqBatcher"))
+                    .type(named(WeaveTargets.SEQ_BATCHER))
                     .transform(visit(mapping, BatchStepAdvice.class, locator, handler,
                             named("exitCriteria").and(takesArguments(3))))
                     .transform(visit(mapping, BatchLeaveAdvice.class, locator, handler,
                             named("collectAndTrim").and(takesArguments(0))))
-                    .type(named("ai.djl.inference.Predictor"))
+                    .type(named(WeaveTargets.PREDICTOR))
                     .transform(visit(mapping, ModelCallAdvice.class, locator, handler, named("batchPredict")))
-                    .type(named("ai.djl.inference.Predictor"))
+                    .type(named(WeaveTargets.PREDICTOR))
                     .transform(visit(mapping, BlockCallAdvice.class, locator, handler, named("predictInternal")))
                     // Streamed responses: ChunkedBytesSupplier's byte[] overload delegates to the BytesSupplier one,
                     // so only that one is woven; PublisherBytesSupplier has the byte[] one alone.
-                    .type(namedOneOf("ai.djl.inference.streaming.ChunkedBytesSupplier",
-                            "ai.djl.inference.streaming.PublisherBytesSupplier"))
+                    .type(namedOneOf(WeaveTargets.CHUNKED_SUPPLIER, WeaveTargets.PUBLISHER_SUPPLIER))
                     .transform(visit(mapping, StreamCreatedAdvice.class, locator, handler, isConstructor().and(takesArguments(0))))
                     .transform(visit(mapping, StreamChunkAdvice.class, locator, handler, named("appendContent")
                             .and(takesArguments(2)).and(takesArgument(1, boolean.class))
                             .and(takesArgument(0, named("ai.djl.ndarray.BytesSupplier"))
-                                    .or(isDeclaredBy(named("ai.djl.inference.streaming.PublisherBytesSupplier"))))))
+                                    .or(isDeclaredBy(named(WeaveTargets.PUBLISHER_SUPPLIER))))))
                     // Each engine's Model class, by name (no type matching over every loaded class).
-                    .type(namedOneOf("ai.djl.pytorch.engine.PtModel", "ai.djl.mxnet.engine.MxModel",
-                            "ai.djl.onnxruntime.engine.OrtModel", "ai.djl.tensorflow.engine.TfModel"))
+                    .type(namedOneOf(WeaveTargets.MODELS.toArray(String[]::new)))
                     .transform(visit(mapping, ModelLoadAdvice.class, locator, handler,
                             named("load").and(takesArguments(3)).and(takesArgument(0, named("java.nio.file.Path")))));
         }
         if (plan.blocks()) {
-            b = b.type(named("ai.djl.nn.AbstractBaseBlock"))
+            b = b.type(named(WeaveTargets.BASE_BLOCK))
                     .transform(visit(mapping, BlockForwardAdvice.class, locator, handler,
                             named("forward").and(takesArguments(4)).and(takesArgument(2, boolean.class))));
         }
@@ -96,25 +95,24 @@ public final class Instrumenter {
             // Every exchange of the JDK server passes through Filter.Chain.doFilter on its way to the handler (and
             // again per filter: the advice keeps the outermost). One JDK class instead of matching every loaded
             // class against HttpHandler, which costs type resolution for each class the application loads.
-            b = b.type(named("com.sun.net.httpserver.Filter$Chain"))
+            b = b.type(named(WeaveTargets.JDK_HTTP_CHAIN))
                     .transform(visit(mapping, HttpRequestAdvice.class, locator, handler,
                             named("doFilter").and(takesArguments(1))))
                     // Servlet containers: the public service(ServletRequest, ServletResponse) of HttpServlet itself,
                     // which every HttpServlet subclass inherits (frameworks override the protected overload and
                     // doGet/doPost, which it calls). By name again: no hierarchy matching over the app's classes.
-                    .type(namedOneOf("jakarta.servlet.http.HttpServlet", "javax.servlet.http.HttpServlet"))
+                    .type(namedOneOf(WeaveTargets.SERVLETS.toArray(String[]::new)))
                     .transform(visit(mapping, HttpRequestAdvice.class, locator, handler,
                             named("service").and(takesArguments(2)).and(isPublic())
                                     .and(takesArgument(0, namedOneOf("jakarta.servlet.ServletRequest", "javax.servlet.ServletRequest")))));
         }
         if (plan.executors()) {
-            b = b.type(named("java.util.concurrent.ThreadPoolExecutor"))
+            b = b.type(named(WeaveTargets.THREAD_POOL))
                     .transform(visit(mapping, ExecutorAdvice.class, locator, handler,
                             named("execute").and(takesArguments(Runnable.class))));
             // Hand-written hand-offs: the bounded queues servers put jobs in. Only the JDK's own blocking queues
             // (subclasses inherit these methods); the advice is a ThreadLocal read when no request is current.
-            b = b.type(namedOneOf("java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.LinkedBlockingQueue",
-                            "java.util.concurrent.LinkedBlockingDeque"))
+            b = b.type(namedOneOf(WeaveTargets.QUEUES.toArray(String[]::new)))
                     .transform(visit(mapping, QueueOfferAdvice.class, locator, handler,
                             namedOneOf("offer", "put", "add", "offerLast", "putLast", "addLast").and(takesArgument(0, Object.class))
                                     .and(not(isAbstract()))))
@@ -122,28 +120,12 @@ public final class Instrumenter {
                             namedOneOf("take", "poll", "takeFirst", "pollFirst").and(returns(Object.class)).and(not(isAbstract()))));
         }
         // The public API (io.tokenpath.api, in the application's class path): always woven, it is the user's own ask.
-        b = b.type(named("io.tokenpath.api.Tokenpath"))
+        b = b.type(named(WeaveTargets.PUBLIC_API))
                 .transform(visit(mapping, ApiVoidAdvice.class, locator, handler, isStatic().and(returns(void.class))))
                 .transform(visit(mapping, ApiBooleanAdvice.class, locator, handler, isStatic().and(returns(boolean.class))));
         b = pointcut(b, plan.requestPointcut(), GenerationAdvice.class, mapping, locator, handler);
         b = pointcut(b, plan.tokenPointcut(), TokenAdvice.class, mapping, locator, handler);
-        b.installOn(inst);
-    }
-
-    /** The JDK classes woven on purpose; the rest of the JDK is never matched. */
-    private static final String[] JDK_TARGETS = {"java.util.concurrent.ThreadPoolExecutor",
-            "java.util.concurrent.ArrayBlockingQueue", "java.util.concurrent.LinkedBlockingQueue",
-            "java.util.concurrent.LinkedBlockingDeque"};
-
-    /**
-     * Ignoring the JDK (but for the few classes above) keeps the type matchers away from thousands of platform
-     * classes, which matters at start-up: hasSuperType on every loaded class walks class files.
-     */
-    private static ElementMatcher.Junction<TypeDescription> ignored() {
-        return nameStartsWith("net.bytebuddy.").or(nameStartsWith("io.tokenpath.agent.")).or(isSynthetic())
-                .or(nameStartsWith("java.").and(not(namedOneOf(JDK_TARGETS))))
-                .or(nameStartsWith("jdk.")).or(nameStartsWith("sun."))
-                .or(nameStartsWith("com.sun.").and(not(named("com.sun.net.httpserver.Filter$Chain"))));
+        return b.makeRaw();
     }
 
     private static AgentBuilder pointcut(AgentBuilder b, String spec, Class<?> advice, Advice.WithCustomMapping mapping,
