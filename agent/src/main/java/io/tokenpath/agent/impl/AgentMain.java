@@ -174,9 +174,18 @@ public final class AgentMain {
     private static WeaveCache openWeaveCache(AgentConfig cfg, Instrumenter.Plan plan) {
         String setting = cfg.get("weave.cache");
         if ("off".equals(setting)) return null;
-        java.nio.file.Path root = setting == null || setting.isBlank()
-                ? java.nio.file.Path.of(System.getProperty("user.home"), ".cache", "tokenpath", "weave")
-                : java.nio.file.Path.of(setting);
+        java.nio.file.Path root;
+        if (setting == null || setting.isBlank()) {
+            java.nio.file.Path home = java.nio.file.Path.of(System.getProperty("user.home", ""));
+            if (!home.isAbsolute() || !java.nio.file.Files.isDirectory(home)) {
+                cfg.problems().add(new AgentConfig.Problem("weave.cache", "weave.cache: this user has no home directory ('"
+                        + home + "'); set weave.cache to a directory, or to off. Every start weaves with Byte Buddy"));
+                return null;
+            }
+            root = home.resolve(".cache").resolve("tokenpath").resolve("weave");
+        } else {
+            root = java.nio.file.Path.of(setting);
+        }
         try {
             java.nio.file.Path jar = java.nio.file.Path.of(AgentMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             return WeaveCache.open(root, WeaveCache.identity(jar, plan));
