@@ -79,13 +79,18 @@ class WeaveCacheIT {
         }
     }
 
-    @Test
-    void aWarmStartWeavesFromTheCacheWithoutByteBuddy() throws Exception {
+    private Path compiledApp() throws Exception {
         Path appDir = Files.createDirectory(tmp.resolve("app"));
         Path src = appDir.resolve("StartApp.java");
         Files.writeString(src, APP);
         assertEquals(0, ToolProvider.getSystemJavaCompiler().run(null, null, null, "-cp",
                 SampleService.SAMPLES_JAR.toAbsolutePath().toString(), "-d", appDir.toString(), src.toString()));
+        return appDir;
+    }
+
+    @Test
+    void aWarmStartWeavesFromTheCacheWithoutByteBuddy() throws Exception {
+        Path appDir = compiledApp();
         Path cache = tmp.resolve("cache");
 
         String cold = start(appDir, cache);
@@ -114,5 +119,24 @@ class WeaveCacheIT {
         assertTrue(unsafe.contains("weave.cache: cannot use " + cache) && unsafe.contains("writable by others"), "names the problem");
         assertFirstRequestCounted(unsafe);
         assertTrue(byteBuddyClasses(unsafe) > 100, "woven without the cache");
+    }
+
+    /** The cache filled ahead of time (a container image's build): the very first start is a warm one. */
+    @Test
+    void aCacheFilledAheadOfTimeMakesTheFirstStartWarm() throws Exception {
+        Path appDir = compiledApp();
+        Path cache = tmp.resolve("baked");
+        List<String> cmd = List.of(SampleService.javaBin(), "-jar", AgentJarIT.agentJar().toAbsolutePath().toString(),
+                "weave-cache", "--classpath", appDir + ":" + SampleService.SAMPLES_JAR.toAbsolutePath(),
+                "--agent-args", "weave.cache=" + cache);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.contains("0 already there"), out);
+
+        String first = start(appDir, cache);
+        assertFirstRequestCounted(first);
+        assertEquals(0, byteBuddyClasses(first), "every class the start weaves was stored ahead of time");
     }
 }

@@ -52,9 +52,7 @@ public final class AgentMain {
             log.info("disabled by configuration (enabled=false)");
             return;
         }
-        Instrumenter.Plan plan = new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
-                cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
-                checkedPointcut(cfg, "pointcut.token"));
+        Instrumenter.Plan plan = plan(cfg);
         WeavingGate gate = WeavingGate.install(inst, WeaveTargets.of(plan), log, WAIT_FOR_START_NANOS);
         long premainNanos = System.nanoTime() - t0;
         java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
@@ -170,8 +168,15 @@ public final class AgentMain {
         return tracker;
     }
 
+    /** What to weave, from the instrument.* and pointcut.* keys. */
+    static Instrumenter.Plan plan(AgentConfig cfg) {
+        return new Instrumenter.Plan(cfg.flag("instrument.djl"), cfg.flag("instrument.http"),
+                cfg.flag("instrument.executors"), cfg.flag("instrument.blocks"), checkedPointcut(cfg, "pointcut.request"),
+                checkedPointcut(cfg, "pointcut.token"));
+    }
+
     /** The weave cache from weave.cache (default under the user's home); null when off or unusable (one line). */
-    private static WeaveCache openWeaveCache(AgentConfig cfg, Instrumenter.Plan plan) {
+    static WeaveCache openWeaveCache(AgentConfig cfg, Instrumenter.Plan plan) {
         String setting = cfg.get("weave.cache");
         if ("off".equals(setting)) return null;
         java.nio.file.Path root;
@@ -285,7 +290,7 @@ public final class AgentMain {
     }
 
     /** {@code java -jar tokenpath-agent.jar [version|keys]}. */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         String cmd = args.length == 0 ? "help" : args[0];
         switch (cmd) {
             case "version":
@@ -294,6 +299,9 @@ public final class AgentMain {
             case "keys":
                 AgentConfig.KEYS.forEach((k, v) -> System.out.printf("%-24s default %-12s %s%n", k, v[0].isEmpty() ? "-" : v[0], v[1]));
                 return;
+            case "weave-cache":
+                System.exit(WeaveCacheCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+                return;
             case "watch":
                 System.exit(WatchCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
                 return;
@@ -301,6 +309,7 @@ public final class AgentMain {
                 System.out.println("usage: java -javaagent:tokenpath-agent.jar[=key=value,...] -jar your-service.jar");
                 System.out.println("       java -jar tokenpath-agent.jar version | keys");
                 System.out.println("       java -jar tokenpath-agent.jar attach <pid> [key=value,...]");
+                System.out.println("       java -jar tokenpath-agent.jar weave-cache --classpath CP [--agent-args 'key=value,...']");
                 System.out.println("       java -jar tokenpath-agent.jar watch --pid N [--port 9464] [--host 0.0.0.0] [--helper PATH] [--service NAME] [--helper-args '...']");
                 if (!cmd.equals("help")) System.exit(64);
         }

@@ -82,7 +82,9 @@ public final class CachedWeaver implements ClassFileTransformer {
             return cached;
         }
         if (byteBuddy == null && !buildNow()) return null;
-        byte[] out = byteBuddy.transform(module, loader, internalName, classBeingRedefined, domain, classfile);
+        byte[] out = module == null // ahead of time (weave-cache): no module, as on Java 8
+                ? byteBuddy.transform(loader, internalName, classBeingRedefined, domain, classfile)
+                : byteBuddy.transform(module, loader, internalName, classBeingRedefined, domain, classfile);
         if (cache != null) {
             try {
                 cache.put(classfile, out);

@@ -59,7 +59,7 @@ public final class WeaveTargets {
      * pools, the HTTP server's chain), so a load of these never waits for the agent: one loaded early is woven by
      * retransformation once the agent is ready.
      */
-    static boolean isJdk(String binaryName) {
+    public static boolean isJdk(String binaryName) {
         return binaryName.startsWith("java.") || binaryName.startsWith("com.sun.");
     }
 }
