@@ -89,7 +89,7 @@ public final class WeavingGate implements ClassFileTransformer {
     }
 
     private static boolean mayWait(String internalName) {
-        return AGENT_THREAD.get() == null && !internalName.startsWith("java/") && !internalName.startsWith("com/sun/");
+        return AGENT_THREAD.get() == null && !WeaveTargets.isJdk(internalName.replace('/', '.'));
     }
 
     private void awaitReady(String internalName) {
