@@ -55,6 +55,25 @@ final class ActivationRing {
     private final Condition workQueued = lock.newCondition();
     private final Condition frontReady = lock.newCondition();
 
+    /**
+     * Tries to take the lock spinning a moment before parking. Every critical section here is a few hundred
+     * nanoseconds of bookkeeping, so a thread that finds the lock held almost always gets it within a few spins;
+     * one that parks instead makes the holder pay a wake-up (a futex system call) when it unlocks. Measured on the
+     * tiny sample model: with a plain {@code lock()}, the application thread spent about a tenth of its capture
+     * time in {@code unlock} waking an encoder or the writer that had queued for the lock.
+     */
+    private void acquire() {
+        if (lock.tryLock()) return;
+        for (int i = 0; i < ACQUIRE_SPINS; i++) {
+            Thread.onSpinWait();
+            if (lock.tryLock()) return;
+        }
+        lock.lock();
+    }
+
+    /** Spins before parking in {@link #acquire}: a few microseconds at most. */
+    static final int ACQUIRE_SPINS = 100;
+
     /** A ring of one segment, allocated with the first frame (tests). */
     ActivationRing(int capacity, int maxFrames) {
         this(capacity, maxFrames, capacity);
@@ -76,7 +95,7 @@ final class ActivationRing {
 
     /** Bytes the ring can hold: its size, or less once a segment could not be allocated. */
     int capacity() {
-        lock.lock();
+        acquire();
         try {
             return capacity;
         } finally {
@@ -89,7 +108,7 @@ final class ActivationRing {
      * captured frame does not pay for it: page faults over a 33 MiB segment took about 0.17 s on the 2-core VM.
      */
     void allocateFirstSegment() {
-        lock.lock();
+        acquire();
         try {
             if (!closed && capacity > 0) segmentAt(0);
         } finally {
@@ -102,7 +121,7 @@ final class ActivationRing {
 
     /** Direct memory the ring has allocated so far (segments it has used). */
     long allocatedBytes() {
-        lock.lock();
+        acquire();
         try {
             return allocatedBytes;
         } finally {
@@ -117,7 +136,7 @@ final class ActivationRing {
      */
     RingSlot reserve(int len, long waitNanos) throws InterruptedException {
         if (len <= 0 || len > segmentBytes) return null;
-        lock.lock();
+        acquire();
         try {
             long remaining = waitNanos;
             while (true) {
@@ -223,7 +242,7 @@ final class ActivationRing {
 
     /** A tensor slot's bytes are in place: queue it for an encoder. */
     void filled(RingSlot s) {
-        lock.lock();
+        acquire();
         try {
             s.state = RingSlot.FILLED;
             pendingFills--;
@@ -237,7 +256,7 @@ final class ActivationRing {
 
     /** A slot's frame is complete (encoded, or written whole by its producer). */
     void ready(RingSlot s, boolean fromProducer) {
-        lock.lock();
+        acquire();
         try {
             s.state = RingSlot.READY;
             if (fromProducer) pendingFills--;
@@ -256,7 +275,7 @@ final class ActivationRing {
 
     /** The next tensor to encode if one is queued now, else null (does not wait). */
     RingSlot pollForEncoding() {
-        lock.lock();
+        acquire();
         try {
             return nextToEncode();
         } finally {
@@ -266,7 +285,7 @@ final class ActivationRing {
 
     /** Next tensor to encode; null once the ring is closed and no producer can add more. */
     RingSlot takeForEncoding() throws InterruptedException {
-        lock.lock();
+        acquire();
         try {
             while (toEncode.isEmpty()) {
                 if (closed && pendingFills == 0) return null;
@@ -285,7 +304,7 @@ final class ActivationRing {
 
     /** An encoder thread starts: it counts as awake until it waits for work. */
     void encoderStarted() {
-        lock.lock();
+        acquire();
         try {
             encodersAwake++;
         } finally {
@@ -295,7 +314,7 @@ final class ActivationRing {
 
     /** An encoder thread ends: producers no longer count on it. */
     void encoderStopped() {
-        lock.lock();
+        acquire();
         try {
             encodersAwake--;
         } finally {
@@ -318,7 +337,7 @@ final class ActivationRing {
      * @return the number of slots, 0 on timeout, -1 when the ring is closed and empty
      */
     int collectReady(RingSlot[] out, long maxBytes, long timeoutNanos) throws InterruptedException {
-        lock.lock();
+        acquire();
         try {
             long remaining = timeoutNanos;
             while (count == 0 || slots[front].state != RingSlot.READY) {
@@ -342,7 +361,7 @@ final class ActivationRing {
 
     /** Frees the {@code n} front slots (written or discarded by the writer). */
     void release(int n) {
-        lock.lock();
+        acquire();
         try {
             for (int i = 0; i < n; i++) {
                 RingSlot s = slots[front];
@@ -367,7 +386,7 @@ final class ActivationRing {
 
     /** No more reservations; encoders and the writer drain what is there, then stop. */
     void close() {
-        lock.lock();
+        acquire();
         try {
             closed = true;
             roomFreed.signalAll();
@@ -380,7 +399,7 @@ final class ActivationRing {
 
     /** Wakes the writer now (a flush request). */
     void nudgeWriter() {
-        lock.lock();
+        acquire();
         try {
             frontReady.signalAll();
         } finally {
@@ -390,7 +409,7 @@ final class ActivationRing {
 
     /** True while less than half the ring is in use: a consumer may let work gather before it takes it. */
     boolean mostlyFree() {
-        lock.lock();
+        acquire();
         try {
             return usedBytes < capacity / 2;
         } finally {
@@ -399,7 +418,7 @@ final class ActivationRing {
     }
 
     long usedBytes() {
-        lock.lock();
+        acquire();
         try {
             return usedBytes;
         } finally {
@@ -408,7 +427,7 @@ final class ActivationRing {
     }
 
     long highWaterBytes() {
-        lock.lock();
+        acquire();
         try {
             return highWater;
         } finally {
@@ -417,7 +436,7 @@ final class ActivationRing {
     }
 
     long reservedTotal() {
-        lock.lock();
+        acquire();
         try {
             return reservedTotal;
         } finally {
@@ -426,7 +445,7 @@ final class ActivationRing {
     }
 
     long releasedTotal() {
-        lock.lock();
+        acquire();
         try {
             return releasedTotal;
         } finally {
@@ -435,7 +454,7 @@ final class ActivationRing {
     }
 
     int frames() {
-        lock.lock();
+        acquire();
         try {
             return count;
         } finally {
