@@ -174,13 +174,14 @@ public final class ActivationTap {
             String name = i == 0 ? path : path + "#" + i;
             i++;
             NdArrayAccess access = accessors.computeIfAbsent(array.getClass(), NdArrayAccess::of);
-            DType dtype = access.dtype(array);
-            long[] shape = access.shape(array);
+            long handle = access.handle(array);
+            DType dtype = access.dtype(array, handle);
+            long[] shape = access.shape(array, handle);
             if (dtype == null || (groups > 1 && (shape.length == 0 || shape[0] % groups != 0))) {
                 c.countUnsupported();
                 continue;
             }
-            ByteBuffer bytes = access.bytes(array); // a view: copied below, before DJL frees it
+            ByteBuffer bytes = access.bytes(array, handle); // a view: copied below, before DJL frees it
             if (groups == 1) {
                 if ((take == null || take[0]) && c.captureTensor(name, dtype, shape, requestIds[0], steps[0], bytes)) frames[0]++;
                 continue;

@@ -2,7 +2,6 @@ package io.tokenpath.agent.impl.tap;
 
 import io.tokenpath.capture.format.DType;
 
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.Locale;
@@ -11,27 +10,20 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Reads a DJL NDArray's dtype, shape and bytes by reflection (the agent does not link against DJL), for one
- * NDArray class. On the tap's path once per captured block output, so it avoids DJL's costs where it safely can:
- * the stream dtype of each DataType constant is looked up once, and for PyTorch arrays the shape comes straight from
- * the engine's {@code torchSizes} as a {@code long[]}, skipping the {@code Shape} object DJL builds with streams
- * (three quarters of {@code getShape()} in a profile of the tiny sample model). The bytes always come from DJL's
- * {@code toByteBuffer(true)}, which knows when a tensor must first be copied to contiguous CPU memory (GPU, sparse,
- * strided): reading them directly saved nothing measurable, and a wrong device check there would read GPU memory.
- * Any failure to find those internals leaves the public methods in use.
+ * Reads a DJL NDArray's dtype, shape and bytes, for one NDArray class, without linking against DJL. On the tap's
+ * path once per captured block output, so for PyTorch arrays it goes through the engine's native calls by handle
+ * ({@link PyTorchTensors}: no {@code Shape} built with streams, no {@code Device} lookup, no reflection), and falls
+ * back to DJL's public methods (by reflection) for other engines, for tensors that are not dense contiguous CPU
+ * memory, and when DJL's internals are not as expected. Callers fetch the {@link #handle} once per array and pass it
+ * to the other methods.
  */
 final class NdArrayAccess {
-    private static final String PT_NDARRAY = "ai.djl.pytorch.engine.PtNDArray";
-    private static final String PT_LIBRARY = "ai.djl.pytorch.jni.PyTorchLibrary";
-
     private final Method dataType;
     private final Method shape;
     private final Method shapeArray;
     private final Method bytes;
-    /** PyTorch only: {@code getHandle()}, and {@code PyTorchLibrary.LIB.torchSizes(long)} with its receiver. */
-    private final Method handle;
-    private final Method torchSizes;
-    private final Object torchLibrary;
+    /** PyTorch arrays whose engine internals were found; null otherwise. */
+    private final PyTorchTensors torch;
     private final Map<Object, Optional<DType>> dtypes = new ConcurrentHashMap<>();
 
     private NdArrayAccess(Class<?> ndArrayClass) throws ReflectiveOperationException {
@@ -39,26 +31,7 @@ final class NdArrayAccess {
         shape = accessible(ndArrayClass.getMethod("getShape"));
         shapeArray = accessible(shape.getReturnType().getMethod("getShape"));
         bytes = accessible(ndArrayClass.getMethod("toByteBuffer", boolean.class));
-        Method h = null;
-        Method sizes = null;
-        Object lib = null;
-        if (ndArrayClass.getName().equals(PT_NDARRAY)) {
-            try {
-                Class<?> library = Class.forName(PT_LIBRARY, false, ndArrayClass.getClassLoader());
-                Field f = library.getDeclaredField("LIB");
-                f.setAccessible(true);
-                lib = f.get(null);
-                sizes = accessible(library.getDeclaredMethod("torchSizes", long.class));
-                h = accessible(ndArrayClass.getMethod("getHandle"));
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                h = null; // a DJL without these internals: the public getShape() serves
-                sizes = null;
-                lib = null;
-            }
-        }
-        handle = h;
-        torchSizes = sizes;
-        torchLibrary = lib;
+        torch = PyTorchTensors.find(ndArrayClass);
     }
 
     /** Access for {@code ndArrayClass}; an IllegalStateException if it is not a DJL NDArray. */
@@ -70,24 +43,37 @@ final class NdArrayAccess {
         }
     }
 
-    /** True where the shape is read through the PyTorch engine directly. */
+    /** True where the array is read through the PyTorch engine directly. */
     boolean directShape() {
-        return torchSizes != null;
+        return torch != null;
+    }
+
+    /** The native handle where the array is read directly (PyTorch), else 0. */
+    long handle(Object array) {
+        return torch == null ? 0 : torch.handle(array);
     }
 
     /** The stream's dtype for the array's DJL DataType; null where the stream has none. */
-    DType dtype(Object array) throws ReflectiveOperationException {
+    DType dtype(Object array, long handle) throws ReflectiveOperationException {
+        if (torch != null) return torch.dtype(handle);
         return dtypes.computeIfAbsent(dataType.invoke(array), d -> Optional.ofNullable(dtype(String.valueOf(d))))
                 .orElse(null);
     }
 
-    long[] shape(Object array) throws ReflectiveOperationException {
-        if (torchSizes != null) return (long[]) torchSizes.invoke(torchLibrary, (Long) handle.invoke(array));
+    long[] shape(Object array, long handle) throws ReflectiveOperationException {
+        if (torch != null) return torch.shape(handle);
         return (long[]) shapeArray.invoke(shape.invoke(array));
     }
 
-    /** The array's bytes: DJL's direct view of native memory where it can (contiguous CPU), else a copy. */
-    ByteBuffer bytes(Object array) throws ReflectiveOperationException {
+    /**
+     * The array's bytes: a direct view of native memory for a dense contiguous CPU tensor, else DJL's
+     * {@code toByteBuffer(true)} (which copies other tensors to contiguous CPU memory first).
+     */
+    ByteBuffer bytes(Object array, long handle) throws ReflectiveOperationException {
+        if (torch != null) {
+            ByteBuffer b = torch.denseCpuBytes(handle);
+            if (b != null) return b;
+        }
         return (ByteBuffer) bytes.invoke(array, true);
     }
 

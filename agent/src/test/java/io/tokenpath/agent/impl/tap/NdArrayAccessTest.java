@@ -29,16 +29,21 @@ class NdArrayAccessTest {
                 m.zeros(new Shape(0, 5)),
                 m.arange(6f).reshape(2, 3).toType(DataType.FLOAT16, false),
                 m.create(new int[] {1, 2, 3}),
+                m.arange(24f).reshape(4, 6).get("1:3"), // contiguous, but starts 6 elements into its storage
+                m.create(new boolean[] {true, false, true}),
+                m.create(new long[] {5, 6, 7, 8}).reshape(2, 2),
             };
             NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass());
             assertTrue(access.directShape(), "PyTorch arrays: shape through the engine, no Shape object");
-            assertTrue(access.bytes(arrays[0]).isDirect(), "a contiguous CPU tensor is DJL's view of its memory, copied once, into the ring");
+            assertTrue(access.bytes(arrays[0], access.handle(arrays[0])).isDirect(), "a contiguous CPU tensor is DJL's view of its memory, copied once, into the ring");
             for (NDArray a : arrays) {
                 String what = a.getDataType() + " " + a.getShape();
-                assertArrayEquals(a.getShape().getShape(), access.shape(a), what);
-                assertEquals(DType.valueOf(a.getDataType().name().toUpperCase(java.util.Locale.ROOT)), access.dtype(a), what);
+                long handle = access.handle(a);
+                assertArrayEquals(a.getShape().getShape(), access.shape(a, handle), what);
+                assertEquals(DType.valueOf(a.getDataType().name().toUpperCase(java.util.Locale.ROOT)), access.dtype(a, handle), what);
                 ByteBuffer expected = a.toByteBuffer();
-                ByteBuffer got = access.bytes(a);
+                ByteBuffer got = access.bytes(a, handle);
+                assertEquals(expected.order(), got.order(), what);
                 assertEquals(expected.remaining(), got.remaining(), what);
                 byte[] e = new byte[expected.remaining()];
                 byte[] g = new byte[got.remaining()];
