@@ -43,8 +43,8 @@ final class NdArrayAccess {
         }
     }
 
-    /** True where the array is read through the PyTorch engine directly. */
-    boolean directShape() {
+    /** True where arrays of this class are read through the PyTorch engine by handle. */
+    boolean readsDirectly() {
         return torch != null;
     }
 

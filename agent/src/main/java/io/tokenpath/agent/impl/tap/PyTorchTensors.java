@@ -24,7 +24,7 @@ import java.nio.ByteOrder;
  * code 0 is {@code kCPU} in both libtorch and DJL's {@code PtDeviceType}.
  */
 final class PyTorchTensors {
-    static final String PT_NDARRAY = "ai.djl.pytorch.engine.PtNDArray";
+    private static final String PT_NDARRAY = "ai.djl.pytorch.engine.PtNDArray";
     private static final String PT_LIBRARY = "ai.djl.pytorch.jni.PyTorchLibrary";
     private static final int DEVICE_CPU = 0;
     private static final int LAYOUT_STRIDED = 0;

@@ -34,7 +34,7 @@ class NdArrayAccessTest {
                 m.create(new long[] {5, 6, 7, 8}).reshape(2, 2),
             };
             NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass());
-            assertTrue(access.directShape(), "PyTorch arrays: shape through the engine, no Shape object");
+            assertTrue(access.readsDirectly(), "PyTorch arrays: read through the engine by handle, no Shape object");
             assertTrue(access.bytes(arrays[0], access.handle(arrays[0])).isDirect(), "a contiguous CPU tensor is DJL's view of its memory, copied once, into the ring");
             for (NDArray a : arrays) {
                 String what = a.getDataType() + " " + a.getShape();
