@@ -21,7 +21,6 @@ public final class ActivationTap {
     private final AgentLog log;
     private final BlockPaths paths = new BlockPaths();
     private final Map<Class<?>, NdArrayAccess> accessors = new ConcurrentHashMap<>();
-    private final Map<Object, Boolean> selection = java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
     private volatile ActivationCapture capture;
     private volatile TapSampling sampling = TapSampling.ALL;
     private volatile TokenTexts texts;
@@ -38,7 +37,6 @@ public final class ActivationTap {
             io.tokenpath.capture.text.TokenizerVocabulary vocabulary) throws IOException {
         stop();
         requestsLeft.set(-1);
-        selection.clear();
         this.sampling = sampling;
         this.texts = vocabulary == null ? null : new TokenTexts(vocabulary);
         this.capture = ActivationCapture.open(cfg, log::info);
@@ -159,14 +157,15 @@ public final class ActivationTap {
         int[] frames = new int[groups];
         ActivationCapture c = capture;
         if (c == null || ndList == null) return frames;
-        String path = paths.pathOf(block);
-        if (path == null) return frames; // not under a model run by a Predictor (e.g. a loss block in training)
-        Boolean selected = selection.get(block);
-        if (selected == null) {
-            selected = c.selects(path, block.getClass().getName());
-            selection.put(block, selected);
+        BlockPaths.Entry named = paths.find(block);
+        if (named == null) return frames; // not under a model run by a Predictor (e.g. a loss block in training)
+        BlockPaths.Selection selection = named.selection;
+        if (selection == null || selection.capture() != c) {
+            selection = new BlockPaths.Selection(c, c.selects(named.path, block.getClass().getName()));
+            named.selection = selection; // decided once per block and capture
         }
-        if (!selected) return frames;
+        if (!selection.selected()) return frames;
+        String path = named.path;
         int i = 0;
         boolean all = sampling.allOutputs();
         for (Object array : (Iterable<?>) ndList) {

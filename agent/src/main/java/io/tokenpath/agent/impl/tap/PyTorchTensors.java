@@ -12,7 +12,7 @@ import java.nio.ByteOrder;
 
 /**
  * Reads a PyTorch-engine NDArray through DJL's own JNI library ({@code PyTorchLibrary}) by its native handle: one
- * handle lookup, then dtype, sizes, device, layout, contiguity and a direct view of the bytes, each one native call.
+ * handle lookup, then dtype, sizes, device, contiguity and a direct view of the bytes, each one native call.
  * On a block's fresh output DJL's public methods do more: {@code getDataType()} and {@code toByteBuffer(true)} each
  * fetch the handle again, resolve a {@code Device} through a map, ask for the layout twice, and all of it went through
  * reflection: in a profile of the tiny sample model that was a third of the tap's time on the application thread
@@ -21,19 +21,20 @@ import java.nio.ByteOrder;
  * <p>Only a dense, contiguous CPU tensor is read directly; anything else (GPU, MPS, sparse, MKL-DNN, strided views)
  * returns null from {@link #denseCpuBytes} so the caller uses DJL's {@code toByteBuffer(true)}, which copies it to
  * contiguous CPU memory first. A direct read of GPU memory would crash the JVM, so the device test is exact: type
- * code 0 is {@code kCPU} in both libtorch and DJL's {@code PtDeviceType}.
+ * code 0 is {@code kCPU} in both libtorch and DJL's {@code PtDeviceType}. The layout is not asked separately (in
+ * situ each native call costs 0.3-0.4 µs, 32 of them per token on the tiny model): a sparse tensor is not
+ * contiguous, and DJL's {@code torchDirectByteBuffer} refuses sparse and MKL-DNN tensors with an exception, which
+ * sends them to the fallback too ({@code NdArrayAccessTest} checks a sparse one).
  */
 final class PyTorchTensors {
     private static final String PT_NDARRAY = "ai.djl.pytorch.engine.PtNDArray";
     private static final String PT_LIBRARY = "ai.djl.pytorch.jni.PyTorchLibrary";
     private static final int DEVICE_CPU = 0;
-    private static final int LAYOUT_STRIDED = 0;
 
     private final MethodHandle handle;     // (Object) long: NativeResource.getHandle(), throws once closed
     private final MethodHandle dataType;   // (long) int: DJL DataType ordinal
     private final MethodHandle sizes;      // (long) long[]
     private final MethodHandle device;     // (long) int[] {type, index}
-    private final MethodHandle layout;     // (long) int
     private final MethodHandle contiguous; // (long) boolean
     private final MethodHandle direct;     // (long) ByteBuffer over the tensor's memory
     /** The stream's dtype for each DJL DataType ordinal; null where the stream has none. */
@@ -51,7 +52,6 @@ final class PyTorchTensors {
         dataType = native0(lookup, library, lib, "torchDType", int.class);
         sizes = native0(lookup, library, lib, "torchSizes", long[].class);
         device = native0(lookup, library, lib, "torchDevice", int[].class);
-        layout = native0(lookup, library, lib, "torchLayout", int.class);
         contiguous = native0(lookup, library, lib, "torchIsContiguous", boolean.class);
         direct = native0(lookup, library, lib, "torchDirectByteBuffer", ByteBuffer.class);
         Object[] constants = ndArrayClass.getMethod("getDataType").getReturnType().getEnumConstants();
@@ -104,17 +104,20 @@ final class PyTorchTensors {
         }
     }
 
-    /** A little-endian view of a dense, contiguous CPU tensor's bytes; null for any other tensor. */
+    /** A native-order view of a dense, contiguous CPU tensor's bytes; null for any other tensor. */
     ByteBuffer denseCpuBytes(long h) {
+        ByteBuffer view;
         try {
             int[] d = (int[]) device.invokeExact(h);
             if (d.length == 0 || d[0] != DEVICE_CPU) return null;
-            if ((int) layout.invokeExact(h) != LAYOUT_STRIDED) return null;
             if (!(boolean) contiguous.invokeExact(h)) return null;
-            return ((ByteBuffer) direct.invokeExact(h)).order(ByteOrder.nativeOrder());
+            view = (ByteBuffer) direct.invokeExact(h);
+        } catch (RuntimeException e) {
+            return null; // DJL refuses a direct view of MKL-DNN (and sparse) tensors: its own copy serves
         } catch (Throwable t) {
             throw rethrow(t);
         }
+        return view.order(ByteOrder.nativeOrder());
     }
 
     private static RuntimeException rethrow(Throwable t) {

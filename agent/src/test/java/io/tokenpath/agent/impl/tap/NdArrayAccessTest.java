@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
 import io.tokenpath.capture.format.DType;
 import io.tokenpath.samples.DjlDefaults;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,8 @@ class NdArrayAccessTest {
                 m.arange(24f).reshape(4, 6).get("1:3"), // contiguous, but starts 6 elements into its storage
                 m.create(new boolean[] {true, false, true}),
                 m.create(new long[] {5, 6, 7, 8}).reshape(2, 2),
+                // sparse COO: no layout check on the direct path, so this must reach DJL's densifying copy
+                m.create(new float[] {0, 1, 0, 2, 0, 0}, new Shape(2, 3)).toSparse(SparseFormat.COO),
             };
             NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass());
             assertTrue(access.readsDirectly(), "PyTorch arrays: read through the engine by handle, no Shape object");
