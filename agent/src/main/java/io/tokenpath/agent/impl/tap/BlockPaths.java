@@ -2,10 +2,8 @@ package io.tokenpath.agent.impl.tap;
 
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -47,15 +45,18 @@ final class BlockPaths {
         if (root == null || roots.containsKey(root)) return;
         synchronized (this) {
             if (roots.containsKey(root)) return;
+            roots.put(root, Boolean.TRUE); // walked once: a tree that fails part-way is not walked again every call
             Map<Object, Entry> all = new IdentityHashMap<>();
             for (Entry e : table) {
                 Object b = e == null ? null : e.block.get();
                 if (b != null) all.put(b, e);
             }
-            all.putIfAbsent(root, new Entry(root, ROOT));
-            walk(root, "", 0, all);
-            table = build(all);
-            roots.put(root, Boolean.TRUE);
+            try {
+                all.putIfAbsent(root, new Entry(root, ROOT));
+                walk(root, "", 0, all);
+            } finally {
+                table = build(all); // what was named before a failure stays named
+            }
         }
     }
 
@@ -78,8 +79,7 @@ final class BlockPaths {
     private static Entry[] build(Map<Object, Entry> all) {
         int size = Integer.highestOneBit(Math.max(4, all.size() * 2) - 1) << 1;
         Entry[] t = new Entry[size];
-        List<Map.Entry<Object, Entry>> entries = new ArrayList<>(all.entrySet());
-        for (Map.Entry<Object, Entry> e : entries) {
+        for (Map.Entry<Object, Entry> e : all.entrySet()) {
             int i = slot(e.getKey(), size);
             while (t[i] != null) i = (i + 1) & (size - 1);
             t[i] = e.getValue();

@@ -1,6 +1,7 @@
 package io.tokenpath.agent.impl.tap;
 
 import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
@@ -12,6 +13,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Block paths from real DJL block trees: the names the parents' BlockLists give, found by identity. */
 class BlockPathsTest {
@@ -46,5 +48,23 @@ class BlockPathsTest {
             assertEquals(other.getChildren().keyAt(0), paths.find(other.getChildren().valueAt(0)).path);
         }
         assertNull(paths.find(outsider));
+    }
+
+    @Test
+    void aTreeThatFailsPartWayKeepsWhatWasNamedAndIsNotWalkedAgain() throws Exception {
+        Block first = Linear.builder().setUnits(2).build();
+        SequentialBlock broken = new SequentialBlock() {
+            @Override
+            public BlockList getChildren() {
+                throw new IllegalStateException("a block whose children cannot be listed");
+            }
+        };
+        SequentialBlock root = new SequentialBlock().add(first).add(broken);
+        BlockPaths paths = new BlockPaths();
+        assertThrows(ReflectiveOperationException.class, () -> paths.register(root));
+        assertEquals(BlockPaths.ROOT, paths.find(root).path);
+        assertEquals(root.getChildren().keyAt(0), paths.find(first).path, "named before the failure: still named");
+        assertEquals(root.getChildren().keyAt(1), paths.find(broken).path);
+        paths.register(root); // once per root: the model call that follows does not pay (and fail) again
     }
 }
