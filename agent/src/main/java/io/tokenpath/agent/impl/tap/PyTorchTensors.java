@@ -24,7 +24,9 @@ import java.nio.ByteOrder;
  * code 0 is {@code kCPU} in both libtorch and DJL's {@code PtDeviceType}. The layout is not asked separately (in
  * situ each native call costs 0.3-0.4 µs, 32 of them per token on the tiny model): a sparse tensor is not
  * contiguous, and DJL's {@code torchDirectByteBuffer} refuses sparse and MKL-DNN tensors with an exception, which
- * sends them to the fallback too ({@code NdArrayAccessTest} checks a sparse one).
+ * sends them to the fallback too ({@code NdArrayAccessTest} checks a sparse one). DJL 0.35.1's native code also
+ * refuses non-contiguous tensors, but earlier versions are not known to, so contiguity is still asked; it does not
+ * look at the device (disassembled: sparse, MKL-DNN, contiguity, size, then the view), hence the device test here.
  */
 final class PyTorchTensors {
     private static final String PT_NDARRAY = "ai.djl.pytorch.engine.PtNDArray";
