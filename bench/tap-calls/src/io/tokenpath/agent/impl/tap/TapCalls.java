@@ -40,9 +40,11 @@ public final class TapCalls {
         try (NDManager m = NDManager.newBaseManager("PyTorch")) {
             NDArray[] arrays = new NDArray[BLOCKS];
             for (int i = 0; i < BLOCKS; i++) arrays[i] = m.randomNormal(new Shape(1, 1, i % 4 == 1 ? 576 : i % 4 == 3 ? 768 : 192));
-            NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass());
-            PyTorchTensors torch = PyTorchTensors.find(arrays[0].getClass());
-            if (torch == null) throw new IllegalStateException("DJL's PyTorch internals not found: the tap would use DJL's public methods");
+            java.util.function.Consumer<String> slow = why -> {
+                throw new IllegalStateException(why);
+            };
+            NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass(), slow);
+            PyTorchTensors torch = PyTorchTensors.find(arrays[0].getClass(), slow);
             CaptureConfig cfg = CaptureConfig.builder(Preset.BALANCED).output(stream).maxMemory(256L << 20).build();
             ByteBuffer[] views = new ByteBuffer[BLOCKS];
             long[][] shapes = new long[BLOCKS][];

@@ -172,7 +172,7 @@ public final class ActivationTap {
             if (i > 0 && !all) break;
             String name = i == 0 ? path : path + "#" + i;
             i++;
-            NdArrayAccess access = accessors.computeIfAbsent(array.getClass(), NdArrayAccess::of);
+            NdArrayAccess access = accessors.computeIfAbsent(array.getClass(), k -> NdArrayAccess.of(k, log::info));
             long handle = access.handle(array);
             DType dtype = access.dtype(array, handle);
             long[] shape = access.shape(array, handle);

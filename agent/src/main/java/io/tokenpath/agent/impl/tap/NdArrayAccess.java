@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Reads a DJL NDArray's dtype, shape and bytes, for one NDArray class, without linking against DJL. On the tap's
@@ -26,18 +27,21 @@ final class NdArrayAccess {
     private final PyTorchTensors torch;
     private final Map<Object, Optional<DType>> dtypes = new ConcurrentHashMap<>();
 
-    private NdArrayAccess(Class<?> ndArrayClass) throws ReflectiveOperationException {
+    private NdArrayAccess(Class<?> ndArrayClass, Consumer<String> slowPath) throws ReflectiveOperationException {
         dataType = accessible(ndArrayClass.getMethod("getDataType"));
         shape = accessible(ndArrayClass.getMethod("getShape"));
         shapeArray = accessible(shape.getReturnType().getMethod("getShape"));
         bytes = accessible(ndArrayClass.getMethod("toByteBuffer", boolean.class));
-        torch = PyTorchTensors.find(ndArrayClass);
+        torch = PyTorchTensors.find(ndArrayClass, slowPath);
     }
 
-    /** Access for {@code ndArrayClass}; an IllegalStateException if it is not a DJL NDArray. */
-    static NdArrayAccess of(Class<?> ndArrayClass) {
+    /**
+     * Access for {@code ndArrayClass}; an IllegalStateException if it is not a DJL NDArray. {@code slowPath} hears,
+     * once, why PyTorch arrays of this class cannot be read directly, when that is so.
+     */
+    static NdArrayAccess of(Class<?> ndArrayClass, Consumer<String> slowPath) {
         try {
-            return new NdArrayAccess(ndArrayClass);
+            return new NdArrayAccess(ndArrayClass, slowPath);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException(ndArrayClass + " is not a DJL NDArray: " + e, e);
         }

@@ -9,6 +9,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.Consumer;
 
 /**
  * Reads a PyTorch-engine NDArray through DJL's own JNI library ({@code PyTorchLibrary}) by its native handle: one
@@ -69,13 +70,18 @@ final class PyTorchTensors {
         return lookup.unreflect(m).bindTo(lib);
     }
 
-    /** Access for PyTorch arrays of this class, or null when it is not one or DJL's internals are not as expected. */
-    static PyTorchTensors find(Class<?> ndArrayClass) {
+    /**
+     * Access for PyTorch arrays of this class, or null when it is not one or DJL's internals are not as expected
+     * (another DJL version): then DJL's public methods serve, slower, and {@code unavailable} is told why.
+     */
+    static PyTorchTensors find(Class<?> ndArrayClass, Consumer<String> unavailable) {
         if (!ndArrayClass.getName().equals(PT_NDARRAY)) return null;
         try {
             return new PyTorchTensors(ndArrayClass);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            return null; // another DJL version: the public methods serve
+            unavailable.accept("PyTorch arrays are read through DJL's public methods (slower): this DJL's engine"
+                    + " internals are not as expected (" + e + ")");
+            return null;
         }
     }
 

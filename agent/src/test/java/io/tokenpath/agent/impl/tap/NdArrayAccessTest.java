@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /** The tap's reads of real PyTorch arrays agree with DJL's public API, on the engine's direct path. */
 class NdArrayAccessTest {
@@ -36,7 +37,7 @@ class NdArrayAccessTest {
                 // sparse COO: no layout check on the direct path, so this must reach DJL's densifying copy
                 m.create(new float[] {0, 1, 0, 2, 0, 0}, new Shape(2, 3)).toSparse(SparseFormat.COO),
             };
-            NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass());
+            NdArrayAccess access = NdArrayAccess.of(arrays[0].getClass(), why -> fail("this DJL's arrays should be read directly: " + why));
             assertTrue(access.readsDirectly(), "PyTorch arrays: read through the engine by handle, no Shape object");
             assertTrue(access.bytes(arrays[0], access.handle(arrays[0])).isDirect(), "a contiguous CPU tensor is DJL's view of its memory, copied once, into the ring");
             for (NDArray a : arrays) {
